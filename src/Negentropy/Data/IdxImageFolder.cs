@@ -1,0 +1,141 @@
+namespace Negentropy.Data;
+
+/// <summary>
+/// Loads a folder that holds the four MNIST-style IDX files (train-images-idx3-ubyte,
+/// train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each optionally with .gz).
+/// </summary>
+/// <remarks>
+/// Class names come from a classes.txt in the folder (one per line), else from
+/// <c>defaultClassNames</c>, else they are the label numbers "0" to "K-1".
+/// </remarks>
+public static class IdxImageFolder
+{
+    public const string ClassNamesFile = "classes.txt";
+
+    private static readonly string[] FileStems =
+    {
+        "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
+    };
+
+    /// <summary>Returns the stems of the four files that are not in <paramref name="folder"/>.</summary>
+    public static IReadOnlyList<string> MissingFiles(string folder) =>
+        FileStems.Where(stem => FindFile(folder, stem) is null).ToArray();
+
+    /// <summary>Loads and validates the training and test sets in <paramref name="folder"/>.</summary>
+    public static ImageDatasetPair Load(string folder, IReadOnlyList<string>? defaultClassNames = null)
+    {
+        if (!Directory.Exists(folder))
+        {
+            throw new UserInputException($"{folder}: folder not found");
+        }
+        IReadOnlyList<string> missing = MissingFiles(folder);
+        if (missing.Count > 0)
+        {
+            throw new UserInputException(
+                $"{folder}: missing IDX files {string.Join(", ", missing)} (raw or .gz); the folder needs all four MNIST-style files");
+        }
+
+        string trainImages = FindFile(folder, FileStems[0])!;
+        string trainLabels = FindFile(folder, FileStems[1])!;
+        string testImages = FindFile(folder, FileStems[2])!;
+        string testLabels = FindFile(folder, FileStems[3])!;
+
+        (byte[] trainPixels, int height, int width) = ReadImages(trainImages);
+        (byte[] testPixels, int testHeight, int testWidth) = ReadImages(testImages);
+        if (testHeight != height || testWidth != width)
+        {
+            throw new UserInputException($"{testImages}: images are {testHeight}x{testWidth}, but the training images in {trainImages} are {height}x{width}");
+        }
+
+        int[] trainTargets = ReadLabels(trainLabels);
+        int[] testTargets = ReadLabels(testLabels);
+        RequireSameCount(trainImages, trainPixels.Length / (height * width), trainLabels, trainTargets.Length);
+        RequireSameCount(testImages, testPixels.Length / (height * width), testLabels, testTargets.Length);
+
+        int numClasses = Math.Max(trainTargets.DefaultIfEmpty(0).Max(), testTargets.DefaultIfEmpty(0).Max()) + 1;
+        IReadOnlyList<string> classNames = ResolveClassNames(folder, numClasses, defaultClassNames);
+        RequireLabelsBelow(trainLabels, trainTargets, classNames.Count);
+        RequireLabelsBelow(testLabels, testTargets, classNames.Count);
+
+        var train = new ImageDataset(trainPixels, trainTargets, 1, height, width, classNames);
+        var test = new ImageDataset(testPixels, testTargets, 1, height, width, classNames);
+        return new ImageDatasetPair(train, test, Path.GetFullPath(folder));
+    }
+
+    private static string? FindFile(string folder, string stem)
+    {
+        foreach (string name in new[] { stem, stem + ".gz" })
+        {
+            string path = Path.Combine(folder, name);
+            if (File.Exists(path))
+            {
+                return path;
+            }
+        }
+        return null;
+    }
+
+    private static (byte[] Pixels, int Height, int Width) ReadImages(string path)
+    {
+        IdxArray array = IdxReader.Read(path);
+        if (array.DataType != IdxDataType.UnsignedByte || array.Dimensions.Length != 3)
+        {
+            throw new UserInputException(
+                $"{path}: expected unsigned-byte images of shape [count, height, width], found {array.DataType} of shape [{string.Join(", ", array.Dimensions)}]");
+        }
+        if (array.Dimensions[0] == 0 || array.Dimensions[1] == 0 || array.Dimensions[2] == 0)
+        {
+            throw new UserInputException($"{path}: the file holds no images (shape [{string.Join(", ", array.Dimensions)}])");
+        }
+        return (array.Data, array.Dimensions[1], array.Dimensions[2]);
+    }
+
+    private static int[] ReadLabels(string path)
+    {
+        IdxArray array = IdxReader.Read(path);
+        if (array.DataType != IdxDataType.UnsignedByte || array.Dimensions.Length != 1)
+        {
+            throw new UserInputException(
+                $"{path}: expected unsigned-byte labels of shape [count], found {array.DataType} of shape [{string.Join(", ", array.Dimensions)}]");
+        }
+        return array.Data.Select(value => (int)value).ToArray();
+    }
+
+    private static void RequireSameCount(string imagesPath, int imageCount, string labelsPath, int labelCount)
+    {
+        if (imageCount != labelCount)
+        {
+            throw new UserInputException($"{imagesPath} holds {imageCount} images but {labelsPath} holds {labelCount} labels; the counts must match");
+        }
+    }
+
+    private static void RequireLabelsBelow(string path, int[] labels, int numClasses)
+    {
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (labels[i] >= numClasses)
+            {
+                throw new UserInputException($"{path}: label {labels[i]} at index {i} is out of range: {numClasses} class names are known");
+            }
+        }
+    }
+
+    private static IReadOnlyList<string> ResolveClassNames(string folder, int numClasses, IReadOnlyList<string>? defaultClassNames)
+    {
+        string namesPath = Path.Combine(folder, ClassNamesFile);
+        if (File.Exists(namesPath))
+        {
+            string[] names = File.ReadAllLines(namesPath).Select(line => line.Trim()).Where(line => line.Length > 0).ToArray();
+            if (names.Length < numClasses)
+            {
+                throw new UserInputException($"{namesPath}: lists {names.Length} class names, but the labels go up to {numClasses - 1}; add one name per line for each class");
+            }
+            return names;
+        }
+        if (defaultClassNames is not null && defaultClassNames.Count >= numClasses)
+        {
+            return defaultClassNames;
+        }
+        return Enumerable.Range(0, numClasses).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    }
+}
