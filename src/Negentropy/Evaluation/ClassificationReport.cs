@@ -1,0 +1,226 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Negentropy.Evaluation;
+
+/// <summary>
+/// Per-class precision, recall, F1 and support, accuracy, and macro and weighted averages, as
+/// scikit-learn's <c>classification_report</c> computes them with <c>labels</c> set to every class.
+/// </summary>
+/// <remarks>
+/// Ill-defined ratios (no predictions of a class, or no samples of it) are 0, scikit-learn's default
+/// <c>zero_division</c>; <see cref="IllDefinedClasses"/> lists the classes where that happened.
+/// </remarks>
+public sealed class ClassificationReport
+{
+    private ClassificationReport(IReadOnlyList<string> classNames, IReadOnlyList<ClassMetrics> perClass, double accuracy,
+        ClassMetrics? microAverage, ClassMetrics macroAverage, ClassMetrics weightedAverage, IReadOnlyList<string> illDefinedClasses)
+    {
+        MicroAverage = microAverage;
+        ClassNames = classNames;
+        PerClass = perClass;
+        Accuracy = accuracy;
+        MacroAverage = macroAverage;
+        WeightedAverage = weightedAverage;
+        IllDefinedClasses = illDefinedClasses;
+    }
+
+    public IReadOnlyList<string> ClassNames { get; }
+
+    public IReadOnlyList<ClassMetrics> PerClass { get; }
+
+    public double Accuracy { get; }
+
+    /// <summary>
+    /// The micro average, set only when some class occurs in neither targets nor preds: scikit-learn then
+    /// shows a "micro avg" row in place of "accuracy".
+    /// </summary>
+    public ClassMetrics? MicroAverage { get; }
+
+    public ClassMetrics MacroAverage { get; }
+
+    public ClassMetrics WeightedAverage { get; }
+
+    /// <summary>Classes whose precision or recall was ill-defined and set to 0.</summary>
+    public IReadOnlyList<string> IllDefinedClasses { get; }
+
+    public long TotalSupport => WeightedAverage.Support;
+
+    /// <summary>Computes the report for every class in <paramref name="classNames"/>.</summary>
+    public static ClassificationReport Compute(IReadOnlyList<int> targets, IReadOnlyList<int> preds, IReadOnlyList<string> classNames) =>
+        FromConfusionMatrix(ConfusionMatrix.Compute(targets, preds, classNames.Count), classNames);
+
+    /// <summary>Computes the report from counts; every figure is a ratio of counts, never an average of averages.</summary>
+    public static ClassificationReport FromConfusionMatrix(ConfusionMatrix matrix, IReadOnlyList<string> classNames)
+    {
+        if (matrix.NumClasses != classNames.Count)
+        {
+            throw new ArgumentException($"the matrix has {matrix.NumClasses} classes but {classNames.Count} names were given", nameof(classNames));
+        }
+
+        var perClass = new ClassMetrics[matrix.NumClasses];
+        var illDefined = new List<string>();
+        for (int k = 0; k < matrix.NumClasses; k++)
+        {
+            long truePositives = matrix[k, k];
+            long predicted = matrix.PredictedCount(k);
+            long support = matrix.Support(k);
+            double precision = predicted == 0 ? 0 : (double)truePositives / predicted;
+            double recall = support == 0 ? 0 : (double)truePositives / support;
+            // 2·tp / (2·tp + fp + fn) equals the harmonic mean of precision and recall, and is 0 when tp is 0.
+            long denominator = (2 * truePositives) + (predicted - truePositives) + (support - truePositives);
+            double f1 = denominator == 0 ? 0 : 2.0 * truePositives / denominator;
+            if (predicted == 0 || support == 0)
+            {
+                illDefined.Add(classNames[k]);
+            }
+            perClass[k] = new ClassMetrics(precision, recall, f1, support);
+        }
+
+        long total = matrix.Total;
+        double accuracy = total == 0 ? 0 : (double)matrix.Correct / total;
+        var macro = new ClassMetrics(
+            perClass.Average(m => m.Precision), perClass.Average(m => m.Recall), perClass.Average(m => m.F1), total);
+        var weighted = total == 0
+            ? new ClassMetrics(0, 0, 0, 0)
+            : new ClassMetrics(
+                perClass.Sum(m => m.Precision * m.Support) / total,
+                perClass.Sum(m => m.Recall * m.Support) / total,
+                perClass.Sum(m => m.F1 * m.Support) / total,
+                total);
+        ClassMetrics? micro = null;
+        bool someClassAbsent = Enumerable.Range(0, matrix.NumClasses).Any(k => matrix.Support(k) == 0 && matrix.PredictedCount(k) == 0);
+        if (someClassAbsent)
+        {
+            // Every sample's target and prediction are among the listed classes, so micro precision,
+            // recall and F1 all equal tp / total.
+            micro = new ClassMetrics(accuracy, accuracy, accuracy, total);
+        }
+        return new ClassificationReport(classNames, perClass, accuracy, micro, macro, weighted, illDefined);
+    }
+
+    /// <summary>Formats the report in the text layout of scikit-learn's classification_report.</summary>
+    /// <param name="digits">Digits after the decimal point (scikit-learn's default is 2).</param>
+    public string ToText(int digits = 2)
+    {
+        const string LastHeading = "weighted avg";
+        int width = Math.Max(ClassNames.Select(DisplayLength).DefaultIfEmpty(0).Max(), LastHeading.Length);
+        width = Math.Max(width, digits);
+
+        var text = new StringBuilder();
+        text.Append(' ', width).Append(' ');
+        foreach (string header in new[] { "precision", "recall", "f1-score", "support" })
+        {
+            text.Append(' ').Append(header.PadLeft(9));
+        }
+        text.Append("\n\n");
+
+        for (int k = 0; k < ClassNames.Count; k++)
+        {
+            AppendRow(text, ClassNames[k], PerClass[k], width, digits);
+        }
+        text.Append('\n');
+
+        if (MicroAverage is not null)
+        {
+            AppendRow(text, "micro avg", MicroAverage, width, digits);
+        }
+        else
+        {
+            text.Append(PadLeftDisplay("accuracy", width)).Append(' ');
+            text.Append(' ', 20);
+            text.Append(' ').Append(FormatFixed(Accuracy, digits).PadLeft(9));
+            text.Append(' ').Append(TotalSupport.ToString(CultureInfo.InvariantCulture).PadLeft(9)).Append('\n');
+        }
+        AppendRow(text, "macro avg", MacroAverage, width, digits);
+        AppendRow(text, LastHeading, WeightedAverage, width, digits);
+        return text.ToString();
+    }
+
+    /// <summary>Returns the structure of scikit-learn's <c>output_dict=True</c>, with "micro avg" in place of "accuracy" when <see cref="MicroAverage"/> is set.</summary>
+    public JsonObject ToJson()
+    {
+        var json = new JsonObject();
+        for (int k = 0; k < ClassNames.Count; k++)
+        {
+            json[ClassNames[k]] = MetricsJson(PerClass[k]);
+        }
+        if (MicroAverage is not null)
+        {
+            json["micro avg"] = MetricsJson(MicroAverage);
+        }
+        else
+        {
+            json["accuracy"] = Accuracy;
+        }
+        json["macro avg"] = MetricsJson(MacroAverage);
+        json["weighted avg"] = MetricsJson(WeightedAverage);
+        return json;
+    }
+
+    /// <summary>
+    /// Formats <paramref name="value"/> with <paramref name="digits"/> decimals, rounding the exact binary
+    /// value half to even as Python's format does (0.125 gives "0.12"), where .NET would round away from zero.
+    /// </summary>
+    public static string FormatFixed(double value, int digits)
+    {
+        if (!double.IsFinite(value))
+        {
+            return double.IsNaN(value) ? "nan" : value > 0 ? "inf" : "-inf";
+        }
+        if (Math.Abs(value) >= 1e15)
+        {
+            // Outside the range of the exact decimal path; report ratios never get here.
+            return value.ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        }
+
+        // .NET Core 3.0 and later print the exact decimal expansion for large precisions.
+        string exact = Math.Abs(value).ToString("F" + (digits + 60).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        int point = exact.IndexOf('.');
+        string kept = exact[..(point + 1 + digits)].TrimEnd('.');
+        string rest = exact[(point + 1 + digits)..];
+        bool roundUp = rest[0] > '5' || (rest[0] == '5' && (rest[1..].Any(c => c != '0') || LastDigitIsOdd(kept)));
+        decimal result = decimal.Parse(kept, CultureInfo.InvariantCulture);
+        if (roundUp)
+        {
+            result += 1m / Pow10(digits);
+        }
+        string formatted = result.ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        return value < 0 || (value == 0 && double.IsNegative(value)) ? "-" + formatted : formatted;
+    }
+
+    private static bool LastDigitIsOdd(string number) => (number[^1] - '0') % 2 == 1;
+
+    private static decimal Pow10(int exponent)
+    {
+        decimal result = 1m;
+        for (int i = 0; i < exponent; i++)
+        {
+            result *= 10m;
+        }
+        return result;
+    }
+
+    private static JsonObject MetricsJson(ClassMetrics metrics) => new()
+    {
+        ["precision"] = metrics.Precision,
+        ["recall"] = metrics.Recall,
+        ["f1-score"] = metrics.F1,
+        ["support"] = metrics.Support,
+    };
+
+    private static void AppendRow(StringBuilder text, string heading, ClassMetrics metrics, int width, int digits)
+    {
+        text.Append(PadLeftDisplay(heading, width)).Append(' ');
+        text.Append(' ').Append(FormatFixed(metrics.Precision, digits).PadLeft(9));
+        text.Append(' ').Append(FormatFixed(metrics.Recall, digits).PadLeft(9));
+        text.Append(' ').Append(FormatFixed(metrics.F1, digits).PadLeft(9));
+        text.Append(' ').Append(metrics.Support.ToString(CultureInfo.InvariantCulture).PadLeft(9)).Append('\n');
+    }
+
+    // Python pads by code points, not UTF-16 units.
+    private static int DisplayLength(string text) => text.EnumerateRunes().Count();
+
+    private static string PadLeftDisplay(string text, int width) => new string(' ', Math.Max(0, width - DisplayLength(text))) + text;
+}
