@@ -1,0 +1,42 @@
+using System.Globalization;
+using System.Text;
+using Negentropy.Training;
+
+namespace Negentropy.Reporting;
+
+/// <summary>
+/// test_predictions.csv (format version 1): a header <c>label,&lt;class 1&gt;,…,&lt;class K&gt;</c>, then one row
+/// per test sample in the test set's order, with the true class name and each class's probability
+/// to 9 significant digits. Fields follow RFC 4180: a name with a comma, quote or line break is quoted.
+/// </summary>
+public static class PredictionsCsv
+{
+    public const string FileName = "test_predictions.csv";
+
+    public static void Write(string folder, PredictionSet predictions, IReadOnlyList<string> classNames)
+    {
+        var text = new StringBuilder();
+        text.Append("label");
+        foreach (string name in classNames)
+        {
+            text.Append(',').Append(Escape(name));
+        }
+        text.Append('\n');
+
+        for (int i = 0; i < predictions.Count; i++)
+        {
+            text.Append(Escape(classNames[predictions.Targets[i]]));
+            for (int k = 0; k < predictions.NumClasses; k++)
+            {
+                double probability = predictions.Probabilities[(i * predictions.NumClasses) + k];
+                text.Append(',').Append(probability.ToString("G9", CultureInfo.InvariantCulture));
+            }
+            text.Append('\n');
+        }
+        AtomicFile.WriteAllText(Path.Combine(folder, FileName), text.ToString());
+    }
+
+    /// <summary>Quotes a field when RFC 4180 requires it, doubling embedded quotes.</summary>
+    public static string Escape(string field) =>
+        field.IndexOfAny(new[] { ',', '"', '\n', '\r' }) < 0 ? field : "\"" + field.Replace("\"", "\"\"") + "\"";
+}

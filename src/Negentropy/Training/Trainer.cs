@@ -1,0 +1,215 @@
+using Negentropy.Data;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Negentropy.Training;
+
+/// <summary>
+/// The epoch loop: training steps, validation, best-model tracking, early stopping and checkpoints.
+/// It continues from wherever <see cref="TrainingState"/> stands, so a resumed run takes the same
+/// batches in the same order as an uninterrupted one.
+/// </summary>
+public sealed class Trainer
+{
+    public const string LastCheckpointName = "last.ckpt";
+    public const string BestCheckpointName = "best.ckpt";
+
+    /// <summary>Steps between progress events; each event reads the device-side sums once.</summary>
+    public const int ProgressIntervalSteps = 10;
+
+    private readonly nn.Module<Tensor, Tensor> model;
+    private readonly OptimizerHelper optimizer;
+    private readonly ImageTensors train;
+    private readonly ImageTensors validation;
+    private readonly TrainingState state;
+    private readonly string checkpointFolder;
+    private readonly ITrainingObserver observer;
+    private readonly TimeProvider time;
+
+    public Trainer(nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, ImageTensors train, ImageTensors validation,
+        TrainingState state, string checkpointFolder, ITrainingObserver observer, TimeProvider? time = null)
+    {
+        this.model = model;
+        this.optimizer = optimizer;
+        this.train = train;
+        this.validation = validation;
+        this.state = state;
+        this.checkpointFolder = checkpointFolder;
+        this.observer = observer;
+        this.time = time ?? TimeProvider.System;
+    }
+
+    private TrainingOptions Options => state.Options;
+
+    /// <summary>Raised after each epoch, once its checkpoint is written.</summary>
+    public event Action<EpochMetrics>? EpochCompleted;
+
+    public string LastCheckpointPath => Path.Combine(checkpointFolder, LastCheckpointName);
+
+    public string BestCheckpointPath => Path.Combine(checkpointFolder, BestCheckpointName);
+
+    /// <summary>Runs epochs until the run is finished or <paramref name="cancellationToken"/> fires.</summary>
+    /// <exception cref="OperationCanceledException">Cancelled; the last checkpoint holds the progress up to the last whole step.</exception>
+    public void Run(CancellationToken cancellationToken)
+    {
+        int steps = train.BatchCount(Options.BatchSize);
+        var schedule = new LearningRateSchedule(
+            Options.Schedule,
+            Options.EffectiveLearningRate,
+            warmupSteps: (long)Math.Round(Options.EffectiveWarmupEpochs * steps),
+            totalSteps: (long)Options.Epochs * steps);
+
+        while (!state.IsFinished)
+        {
+            RunEpoch(state.EpochsCompleted + 1, steps, schedule, cancellationToken);
+        }
+    }
+
+    /// <summary>Writes the last checkpoint with the current state.</summary>
+    public void SaveLastCheckpoint() => Checkpoint.Save(LastCheckpointPath, state, model, optimizer);
+
+    private void RunEpoch(int epoch, int steps, LearningRateSchedule schedule, CancellationToken cancellationToken)
+    {
+        int[] order = ImageTensors.EpochOrder(train.Count, Options.Seed, epoch, shuffle: true);
+        observer.OnEpochStart(epoch, Options.Epochs, steps);
+        long epochStart = time.GetTimestamp();
+        double secondsBefore = state.PartialSeconds;
+        long lastCheckpoint = epochStart;
+        double learningRate = schedule.At(state.GlobalStep);
+
+        // Sums stay on the device and are read once per progress interval, not every step.
+        using Tensor lossSum = torch.tensor(state.PartialLossSum, ScalarType.Float64);
+        using Tensor correct = torch.tensor(state.PartialCorrect, ScalarType.Int64);
+        long samples = state.PartialSamples;
+        model.train();
+
+        for (int step = state.StepInEpoch; step < steps; step++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                StorePartial(lossSum, correct, samples, secondsBefore + time.GetElapsedTime(epochStart).TotalSeconds);
+                SaveLastCheckpoint();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            learningRate = schedule.At(state.GlobalStep);
+            foreach (optim.ILearningRateController group in optimizer.ParamGroups)
+            {
+                group.LearningRate = learningRate;
+            }
+            samples += TrainStep(order, step, lossSum, correct);
+            state.StepInEpoch = step + 1;
+            state.GlobalStep++;
+
+            if ((step + 1) % ProgressIntervalSteps == 0 || step + 1 == steps)
+            {
+                double seconds = secondsBefore + time.GetElapsedTime(epochStart).TotalSeconds;
+                observer.OnStep(new StepProgress(epoch, Options.Epochs, step + 1, steps,
+                    lossSum.item<double>() / samples, (double)correct.item<long>() / samples, samples / Math.Max(seconds, 1e-9), learningRate, seconds));
+            }
+
+            bool intervalElapsed = Options.CheckpointIntervalSeconds > 0
+                && time.GetElapsedTime(lastCheckpoint).TotalSeconds >= Options.CheckpointIntervalSeconds;
+            if (intervalElapsed && step + 1 < steps)
+            {
+                StorePartial(lossSum, correct, samples, secondsBefore + time.GetElapsedTime(epochStart).TotalSeconds);
+                SaveLastCheckpoint();
+                lastCheckpoint = time.GetTimestamp();
+            }
+        }
+
+        double trainSeconds = secondsBefore + time.GetElapsedTime(epochStart).TotalSeconds;
+        double trainLoss = lossSum.item<double>() / Math.Max(samples, 1);
+        double trainAccuracy = (double)correct.item<long>() / Math.Max(samples, 1);
+
+        PredictionSet validationPredictions = Evaluator.Predict(model, validation, state.ClassNames.Count);
+        var metrics = new EpochMetrics
+        {
+            Epoch = epoch,
+            TrainLoss = trainLoss,
+            TrainAccuracy = trainAccuracy,
+            ValidationLoss = validationPredictions.MeanLoss,
+            ValidationAccuracy = validationPredictions.Accuracy(),
+            ValidationMeanEntropyBits = validationPredictions.MeanEntropyBits,
+            LearningRate = learningRate,
+            Seconds = secondsBefore + time.GetElapsedTime(epochStart).TotalSeconds,
+            TrainSamplesPerSecond = samples / Math.Max(trainSeconds, 1e-9),
+        };
+        EndEpoch(metrics);
+    }
+
+    /// <summary>Takes one optimizer step on batch <paramref name="step"/> of <paramref name="order"/>; returns its size.</summary>
+    internal int TrainStep(int[] order, int step, Tensor lossSum, Tensor correct)
+    {
+        using var scope = NewDisposeScope();
+        (Tensor images, Tensor targets) = train.Batch(order, step, Options.BatchSize);
+
+        optimizer.zero_grad();
+        Tensor logits = model.forward(images);
+        Tensor loss = nn.functional.cross_entropy(logits, targets, label_smoothing: Options.LabelSmoothing);
+        loss.backward();
+        if (Options.ClipGradNorm > 0)
+        {
+            nn.utils.clip_grad_norm_(model.parameters(), Options.ClipGradNorm);
+        }
+        optimizer.step();
+
+        int batchSize = (int)targets.shape[0];
+        using (torch.no_grad())
+        {
+            lossSum.add_(loss.detach().to_type(ScalarType.Float64).mul(batchSize));
+            correct.add_(logits.argmax(1).eq(targets).sum());
+        }
+        return batchSize;
+    }
+
+    private void EndEpoch(EpochMetrics metrics)
+    {
+        state.History.Add(metrics);
+        state.EpochsCompleted = metrics.Epoch;
+        state.StepInEpoch = 0;
+        state.PartialLossSum = 0;
+        state.PartialCorrect = 0;
+        state.PartialSamples = 0;
+        state.PartialSeconds = 0;
+
+        bool improved = metrics.ValidationLoss < state.BestValidationLoss;
+        if (improved)
+        {
+            state.BestValidationLoss = metrics.ValidationLoss;
+            state.BestEpoch = metrics.Epoch;
+            state.EpochsWithoutImprovement = 0;
+        }
+        else
+        {
+            state.EpochsWithoutImprovement++;
+            if (Options.Patience > 0 && state.EpochsWithoutImprovement >= Options.Patience && metrics.Epoch < Options.Epochs)
+            {
+                state.StoppedEarly = true;
+            }
+        }
+
+        // The best checkpoint is written first, so a last checkpoint that names a best epoch always
+        // has that best checkpoint beside it.
+        if (improved)
+        {
+            Checkpoint.Save(BestCheckpointPath, state, model, optimizer);
+        }
+        SaveLastCheckpoint();
+        observer.OnEpochEnd(metrics, improved);
+        if (state.StoppedEarly)
+        {
+            observer.OnMessage($"early stopping after epoch {metrics.Epoch}: validation loss has not improved for {state.EpochsWithoutImprovement} epochs (best {state.BestValidationLoss:F4} at epoch {state.BestEpoch})");
+        }
+        EpochCompleted?.Invoke(metrics);
+    }
+
+    private void StorePartial(Tensor lossSum, Tensor correct, long samples, double seconds)
+    {
+        state.PartialLossSum = lossSum.item<double>();
+        state.PartialCorrect = correct.item<long>();
+        state.PartialSamples = samples;
+        state.PartialSeconds = seconds;
+    }
+}

@@ -1,0 +1,163 @@
+using System.Text.Json.Serialization;
+using Negentropy.Models;
+
+namespace Negentropy.Training;
+
+/// <summary>
+/// Settings of one training run. Each default is a named constant; <see cref="Validate"/> collects
+/// every problem at once. Serialized into checkpoints so that <c>--resume</c> continues with them.
+/// </summary>
+public sealed record TrainingOptions
+{
+    public const string DefaultData = "fashion-mnist";
+    public const string DefaultModel = "cnn";
+    public const int DefaultEpochs = 15;
+    public const int DefaultBatchSize = 32;
+    public const string DefaultOptimizer = "adamw";
+    public const double DefaultAdamWLearningRate = 2e-3;
+    public const double DefaultSgdLearningRate = 0.05;
+    public const double DefaultWeightDecay = 5e-4;
+    public const double DefaultMomentum = 0.9;
+    public const double DefaultDropout = 0.2;
+    public const string DefaultSchedule = "cosine";
+    /// <summary>Default warm-up: this share of all steps, at most one epoch.</summary>
+    public const double DefaultWarmupShare = 0.05;
+    public const int DefaultPatience = 5;
+    public const int DefaultSeed = 42;
+    public const double DefaultValidationFraction = 0.1;
+    public const double DefaultCheckpointIntervalSeconds = 60;
+
+    public static IReadOnlyList<string> Optimizers { get; } = new[] { "adamw", "sgd" };
+
+    public static IReadOnlyList<string> Schedules { get; } = new[] { "cosine", "constant" };
+
+    /// <summary>"fashion-mnist" or a folder of IDX files (default "fashion-mnist").</summary>
+    [JsonPropertyName("data")] public string Data { get; init; } = DefaultData;
+
+    /// <summary>With Data "fashion-mnist", a folder to read instead of the Debian location (default none).</summary>
+    [JsonPropertyName("data_dir")] public string? DataDirectory { get; init; }
+
+    /// <summary>Architecture, "cnn" or "resnet" (default "cnn").</summary>
+    [JsonPropertyName("model")] public string Model { get; init; } = DefaultModel;
+
+    /// <summary>First-stage channels (default per model: cnn 32, resnet 16).</summary>
+    [JsonPropertyName("width")] public int? Width { get; init; }
+
+    /// <summary>Conv blocks for cnn (default 3), or layers 6n+2 for resnet (default 14).</summary>
+    [JsonPropertyName("depth")] public int? Depth { get; init; }
+
+    /// <summary>Dropout probability in the classifier head (default 0.2).</summary>
+    [JsonPropertyName("dropout")] public double Dropout { get; init; } = DefaultDropout;
+
+    /// <summary>Maximum number of epochs (default 15); early stopping may end the run sooner.</summary>
+    [JsonPropertyName("epochs")] public int Epochs { get; init; } = DefaultEpochs;
+
+    /// <summary>Samples per training batch (default 32).</summary>
+    [JsonPropertyName("batch_size")] public int BatchSize { get; init; } = DefaultBatchSize;
+
+    /// <summary>"adamw" or "sgd" with momentum (default "adamw").</summary>
+    [JsonPropertyName("optimizer")] public string Optimizer { get; init; } = DefaultOptimizer;
+
+    /// <summary>Peak learning rate (default 2e-3 for adamw, 0.05 for sgd).</summary>
+    [JsonPropertyName("lr")] public double? LearningRate { get; init; }
+
+    /// <summary>Weight decay, decoupled for AdamW and L2 for SGD (default 5e-4).</summary>
+    [JsonPropertyName("weight_decay")] public double WeightDecay { get; init; } = DefaultWeightDecay;
+
+    /// <summary>SGD momentum (default 0.9, Nesterov).</summary>
+    [JsonPropertyName("momentum")] public double Momentum { get; init; } = DefaultMomentum;
+
+    /// <summary>Cross-entropy label smoothing in [0, 1) (default 0).</summary>
+    [JsonPropertyName("label_smoothing")] public double LabelSmoothing { get; init; }
+
+    /// <summary>"cosine" (linear warm-up, then cosine decay to 0) or "constant" (default "cosine").</summary>
+    [JsonPropertyName("schedule")] public string Schedule { get; init; } = DefaultSchedule;
+
+    /// <summary>Warm-up length in epochs, may be fractional (default: 5% of the run, at most 1 epoch).</summary>
+    [JsonPropertyName("warmup_epochs")] public double? WarmupEpochs { get; init; }
+
+    /// <summary>Maximum global gradient L2 norm; 0 turns clipping off (default 0).</summary>
+    [JsonPropertyName("clip_grad_norm")] public double ClipGradNorm { get; init; }
+
+    /// <summary>Epochs without a lower validation loss before stopping; 0 turns early stopping off (default 5).</summary>
+    [JsonPropertyName("patience")] public int Patience { get; init; } = DefaultPatience;
+
+    /// <summary>Seed of weight initialization, dropout, the validation split and shuffling (default 42).</summary>
+    [JsonPropertyName("seed")] public int Seed { get; init; } = DefaultSeed;
+
+    /// <summary>libtorch intra-op threads (default: the processor count).</summary>
+    [JsonPropertyName("threads")] public int? Threads { get; init; }
+
+    /// <summary>Share of the training set held out for validation, in (0, 0.9] (default 0.1).</summary>
+    [JsonPropertyName("val_fraction")] public double ValidationFraction { get; init; } = DefaultValidationFraction;
+
+    /// <summary>Train on the first N training images only (default: all).</summary>
+    [JsonPropertyName("limit")] public int? Limit { get; init; }
+
+    /// <summary>Seconds between mid-epoch checkpoints; 0 writes them at epoch ends only (default 60).</summary>
+    [JsonPropertyName("checkpoint_interval_seconds")] public double CheckpointIntervalSeconds { get; init; } = DefaultCheckpointIntervalSeconds;
+
+    [JsonIgnore] public double EffectiveLearningRate => LearningRate ?? (Optimizer == "sgd" ? DefaultSgdLearningRate : DefaultAdamWLearningRate);
+
+    [JsonIgnore] public int EffectiveWidth => Width ?? ModelFactory.DefaultWidth(Model);
+
+    [JsonIgnore] public int EffectiveDepth => Depth ?? ModelFactory.DefaultDepth(Model);
+
+    [JsonIgnore] public double EffectiveWarmupEpochs => WarmupEpochs ?? Math.Min(1.0, DefaultWarmupShare * Epochs);
+
+    [JsonIgnore] public int EffectiveThreads => Threads ?? Environment.ProcessorCount;
+
+    /// <summary>Returns every problem with these settings, each naming the option, the value and the accepted range.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        void Require(bool condition, string message)
+        {
+            if (!condition)
+            {
+                problems.Add(message);
+            }
+        }
+
+        Require(ModelFactory.Architectures.Contains(Model), $"--model '{Model}' is unknown: expected one of {string.Join(", ", ModelFactory.Architectures)}");
+        Require(Optimizers.Contains(Optimizer), $"--optimizer '{Optimizer}' is unknown: expected one of {string.Join(", ", Optimizers)}");
+        Require(Schedules.Contains(Schedule), $"--schedule '{Schedule}' is unknown: expected one of {string.Join(", ", Schedules)}");
+        Require(Epochs is >= 1 and <= 10_000, $"--epochs {Epochs} is out of range: expected 1 to 10000");
+        Require(BatchSize is >= 1 and <= 65_536, $"--batch-size {BatchSize} is out of range: expected 1 to 65536");
+        Require(LearningRate is null || (LearningRate > 0 && LearningRate <= 10), $"--lr {LearningRate} is out of range: expected a value in (0, 10]");
+        Require(WeightDecay is >= 0 and <= 1, $"--weight-decay {WeightDecay} is out of range: expected 0 to 1");
+        Require(Momentum is >= 0 and < 1, $"--momentum {Momentum} is out of range: expected a value in [0, 1)");
+        Require(Dropout is >= 0 and < 1, $"--dropout {Dropout} is out of range: expected a value in [0, 1)");
+        Require(LabelSmoothing is >= 0 and < 1, $"--label-smoothing {LabelSmoothing} is out of range: expected a value in [0, 1)");
+        Require(WarmupEpochs is null || (WarmupEpochs >= 0 && WarmupEpochs <= Epochs), $"--warmup-epochs {WarmupEpochs} is out of range: expected 0 to --epochs ({Epochs})");
+        Require(ClipGradNorm >= 0 && !double.IsNaN(ClipGradNorm), $"--clip-grad-norm {ClipGradNorm} is out of range: expected 0 (off) or a positive norm");
+        Require(Patience is >= 0, $"--patience {Patience} is out of range: expected 0 (off) or more");
+        Require(Threads is null or (>= 1 and <= 1024), $"--threads {Threads} is out of range: expected 1 to 1024");
+        Require(ValidationFraction > 0 && ValidationFraction <= 0.9, $"--val-fraction {ValidationFraction} is out of range: expected a value in (0, 0.9]");
+        Require(Limit is null or >= 10, $"--limit {Limit} is out of range: expected at least 10 images");
+        Require(CheckpointIntervalSeconds >= 0, $"--checkpoint-interval {CheckpointIntervalSeconds} is out of range: expected 0 (epoch ends only) or more seconds");
+        Require(Width is null or (>= 1 and <= 1024), $"--width {Width} is out of range: expected 1 to 1024");
+        if (Depth is int depth)
+        {
+            if (Model == "resnet")
+            {
+                Require(depth >= 8 && (depth - 2) % 6 == 0 && depth <= 110, $"--depth {depth} is invalid for resnet: expected 6n+2 layers (8, 14, 20, …, 110)");
+            }
+            else
+            {
+                Require(depth is >= 1 and <= 4, $"--depth {depth} is invalid for cnn: expected 1 to 4 conv blocks");
+            }
+        }
+        return problems;
+    }
+
+    /// <summary>Throws a <see cref="UserInputException"/> listing every problem, when there is any.</summary>
+    public void ThrowIfInvalid()
+    {
+        IReadOnlyList<string> problems = Validate();
+        if (problems.Count > 0)
+        {
+            throw new UserInputException(string.Join("; ", problems));
+        }
+    }
+}

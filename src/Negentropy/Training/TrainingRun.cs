@@ -1,0 +1,221 @@
+using System.Globalization;
+using Negentropy.Data;
+using Negentropy.Evaluation;
+using Negentropy.Models;
+using Negentropy.Reporting;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Negentropy.Training;
+
+/// <summary>
+/// A whole training job: load and split the data, build the model, train (or resume), evaluate the
+/// best weights on the test set and write every output into the run folder.
+/// </summary>
+/// <remarks>
+/// Run folder layout: model.json, model.bin, metrics.jsonl, test_predictions.csv, report.json,
+/// classification_report.txt and checkpoints/{last,best}.ckpt. Inputs are checked before the folder
+/// is created, so bad input leaves nothing behind.
+/// </remarks>
+public static class TrainingRun
+{
+    public const string CheckpointFolderName = "checkpoints";
+
+    /// <summary>The outcome of a finished run.</summary>
+    public sealed record Result(string OutputDirectory, ClassificationReport Report, PredictionSet Test, TrainingState State, ModelManifest Manifest);
+
+    /// <summary>Starts a new run that writes into <paramref name="outputDirectory"/>.</summary>
+    /// <param name="overwrite">Replace the outputs of an earlier run in that folder instead of failing.</param>
+    public static Result Start(TrainingOptions options, string outputDirectory, ITrainingObserver observer, CancellationToken cancellationToken, bool overwrite = false)
+    {
+        options.ThrowIfInvalid();
+        RequireUsableOutputFolder(outputDirectory, overwrite);
+        TorchRuntime.Configure(options.EffectiveThreads, options.Seed);
+
+        PreparedData data = PrepareData(options, normalization: null);
+        var spec = new ModelSpec(options.Model, data.Train.Channels, data.Train.Height, data.Train.Width, data.Train.NumClasses,
+            options.EffectiveWidth, options.EffectiveDepth, options.Dropout);
+        var state = new TrainingState
+        {
+            Options = options,
+            Spec = spec,
+            Normalization = data.Normalization,
+            ClassNames = data.Train.ClassNames.ToArray(),
+        };
+
+        if (overwrite)
+        {
+            DeleteRunOutputs(outputDirectory);
+        }
+        Directory.CreateDirectory(Path.Combine(outputDirectory, CheckpointFolderName));
+        return Train(state, data, outputDirectory, observer, cancellationToken, resume: false);
+    }
+
+    /// <summary>Continues the run in <paramref name="runDirectory"/> from its last checkpoint.</summary>
+    /// <param name="epochs">A new maximum epoch count, or null to keep the run's own.</param>
+    /// <param name="threads">A thread count for this process, or null to keep the run's own.</param>
+    public static Result Resume(string runDirectory, int? epochs, int? threads, ITrainingObserver observer, CancellationToken cancellationToken)
+    {
+        string lastPath = Path.Combine(runDirectory, CheckpointFolderName, Trainer.LastCheckpointName);
+        if (!Directory.Exists(runDirectory))
+        {
+            throw new UserInputException($"--resume {runDirectory}: folder not found");
+        }
+        TrainingState saved = Checkpoint.ReadState(lastPath);
+        TrainingOptions options = saved.Options with { Epochs = epochs ?? saved.Options.Epochs, Threads = threads ?? saved.Options.Threads };
+        options.ThrowIfInvalid();
+        if (options.Epochs < saved.EpochsCompleted)
+        {
+            throw new UserInputException($"--epochs {options.Epochs} is less than the {saved.EpochsCompleted} epochs the run in {runDirectory} has already completed");
+        }
+        TorchRuntime.Configure(options.EffectiveThreads, options.Seed);
+
+        PreparedData data = PrepareData(options, saved.Normalization);
+        TrainingState state = saved with { Options = options };
+        return Train(state, data, runDirectory, observer, cancellationToken, resume: true);
+    }
+
+    private static Result Train(TrainingState state, PreparedData data, string outputDirectory, ITrainingObserver observer, CancellationToken cancellationToken, bool resume)
+    {
+        TrainingOptions options = state.Options;
+        string checkpointFolder = Path.Combine(outputDirectory, CheckpointFolderName);
+        long started = TimeProvider.System.GetTimestamp();
+
+        using nn.Module<Tensor, Tensor> model = ModelFactory.Create(state.Spec);
+        using OptimizerHelper optimizer = CreateOptimizer(model, options);
+        if (resume)
+        {
+            state = Checkpoint.Load(Path.Combine(checkpointFolder, Trainer.LastCheckpointName), model, optimizer) with { Options = options };
+        }
+
+        using var train = new ImageTensors(data.Train, state.Normalization);
+        using var validation = new ImageTensors(data.Validation, state.Normalization);
+        LogDecisions(observer, state, data, model, checkpointFolder);
+        if (resume)
+        {
+            observer.OnMessage($"resuming from {Path.Combine(checkpointFolder, Trainer.LastCheckpointName)}: epoch {state.EpochsCompleted + 1}, step {state.StepInEpoch}");
+        }
+
+        var trainer = new Trainer(model, optimizer, train, validation, state, checkpointFolder, observer);
+        trainer.EpochCompleted += _ => MetricsLog.Write(outputDirectory, state.History);
+        if (!resume)
+        {
+            trainer.SaveLastCheckpoint();
+        }
+        trainer.Run(cancellationToken);
+
+        // The saved model is the one with the lowest validation loss, not the last one.
+        Checkpoint.Load(trainer.BestCheckpointPath, model, optimizer: null);
+        using var test = new ImageTensors(data.Test, state.Normalization);
+        PredictionSet testPredictions = Evaluator.Predict(model, test, state.ClassNames.Count);
+        ClassificationReport report = ClassificationReport.Compute(testPredictions.Targets, testPredictions.Preds(), state.ClassNames);
+
+        ModelManifest manifest = CreateManifest(state, data, model);
+        SavedModel.Save(outputDirectory, manifest, model);
+        MetricsLog.Write(outputDirectory, state.History);
+        PredictionsCsv.Write(outputDirectory, testPredictions, state.ClassNames);
+        double seconds = state.History.Sum(m => m.Seconds);
+        RunReport.Write(outputDirectory, manifest,
+            new RunReport.DataSummary(data.Source, data.Train.Count, data.Validation.Count, data.Test.Count),
+            state, testPredictions, report, seconds);
+        observer.OnMessage($"finished in {TimeProvider.System.GetElapsedTime(started).TotalSeconds:F1} s; outputs in {Path.GetFullPath(outputDirectory)}");
+        return new Result(outputDirectory, report, testPredictions, state, manifest);
+    }
+
+    private sealed record PreparedData(ImageDataset Train, ImageDataset Validation, ImageDataset Test, ChannelNormalization Normalization, string Source);
+
+    private static PreparedData PrepareData(TrainingOptions options, ChannelNormalization? normalization)
+    {
+        ImageDatasetPair pair = DataSource.Load(options.Data, options.DataDirectory);
+        ImageDataset full = options.Limit is int limit ? pair.Train.Take(limit) : pair.Train;
+        (int[] trainIndices, int[] validationIndices) = StratifiedSplit.Split(full.Labels, options.ValidationFraction, options.Seed);
+        if (trainIndices.Length == 0 || validationIndices.Length == 0)
+        {
+            throw new UserInputException(
+                $"--val-fraction {options.ValidationFraction} on {full.Count} images leaves {trainIndices.Length} for training and {validationIndices.Length} for validation; both need at least one");
+        }
+        ImageDataset train = full.Subset(trainIndices);
+        ImageDataset validation = full.Subset(validationIndices);
+        return new PreparedData(train, validation, pair.Test, normalization ?? ChannelNormalization.Compute(train), pair.Source);
+    }
+
+    private static OptimizerHelper CreateOptimizer(nn.Module model, TrainingOptions options) => options.Optimizer switch
+    {
+        "sgd" => torch.optim.SGD(model.parameters(), options.EffectiveLearningRate, momentum: options.Momentum,
+            weight_decay: options.WeightDecay, nesterov: options.Momentum > 0),
+        _ => torch.optim.AdamW(model.parameters(), options.EffectiveLearningRate, weight_decay: options.WeightDecay),
+    };
+
+    private static void LogDecisions(ITrainingObserver observer, TrainingState state, PreparedData data, nn.Module model, string checkpointFolder)
+    {
+        TrainingOptions options = state.Options;
+        string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+        observer.OnDecision("threads", Invariant($"{torch.get_num_threads()} (libtorch intra-op; {Environment.ProcessorCount} processors)"));
+        observer.OnDecision("seed", Invariant($"{options.Seed}"));
+        observer.OnDecision("data", data.Source);
+        observer.OnDecision("samples", Invariant($"train {data.Train.Count}, validation {data.Validation.Count} ({options.ValidationFraction:P0}, stratified), test {data.Test.Count}{(options.Limit is int limit ? $", limited to the first {limit} training images" : "")}"));
+        observer.OnDecision("input", Invariant($"{data.Train.Channels}x{data.Train.Height}x{data.Train.Width}, {data.Train.NumClasses} classes"));
+        observer.OnDecision("normalization", Invariant($"mean {string.Join("/", state.Normalization.Mean.Select(m => m.ToString("F4", CultureInfo.InvariantCulture)))}, std {string.Join("/", state.Normalization.Std.Select(s => s.ToString("F4", CultureInfo.InvariantCulture)))} (training split)"));
+        observer.OnDecision("model", Invariant($"{state.Spec.Architecture} width {state.Spec.Width} depth {state.Spec.Depth} dropout {state.Spec.Dropout}, {ModelFactory.CountParameters(model):N0} parameters"));
+        observer.OnDecision("optimizer", Invariant($"{options.Optimizer} lr {options.EffectiveLearningRate} weight decay {options.WeightDecay}{(options.Optimizer == "sgd" ? $" momentum {options.Momentum}" : "")}, batch {options.BatchSize}"));
+        observer.OnDecision("schedule", Invariant($"{options.Schedule}, warm-up {options.EffectiveWarmupEpochs:0.##} epochs, {options.Epochs} epochs max, early-stopping patience {options.Patience}"));
+        observer.OnDecision("loss", Invariant($"cross-entropy, label smoothing {options.LabelSmoothing}, gradient clipping {(options.ClipGradNorm > 0 ? options.ClipGradNorm.ToString(CultureInfo.InvariantCulture) : "off")}"));
+        observer.OnDecision("checkpoints", Invariant($"{checkpointFolder} (every {options.CheckpointIntervalSeconds} s and each epoch end)"));
+    }
+
+    private static ModelManifest CreateManifest(TrainingState state, PreparedData data, nn.Module model)
+    {
+        DateTimeOffset now = TimeProvider.System.GetUtcNow();
+        string dataName = string.Equals(state.Options.Data, FashionMnist.Name, StringComparison.OrdinalIgnoreCase)
+            ? FashionMnist.Name
+            : Path.GetFileName(Path.TrimEndingDirectorySeparator(data.Source));
+        return new ModelManifest
+        {
+            Name = $"{dataName}-{state.Spec.Architecture}",
+            Version = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture),
+            CreatedUtc = now,
+            Spec = state.Spec,
+            ParameterCount = ModelFactory.CountParameters(model),
+            ClassNames = state.ClassNames,
+            Normalization = state.Normalization,
+            Training = state.Options,
+            BestEpoch = state.BestEpoch,
+            EpochsCompleted = state.EpochsCompleted,
+        };
+    }
+
+    private static readonly string[] RunOutputNames =
+    {
+        ModelManifest.FileName, ModelManifest.DefaultWeightsFile, MetricsLog.FileName, PredictionsCsv.FileName,
+        RunReport.JsonFileName, RunReport.TextFileName,
+    };
+
+    private static void RequireUsableOutputFolder(string outputDirectory, bool overwrite)
+    {
+        if (File.Exists(outputDirectory))
+        {
+            throw new UserInputException($"--out {outputDirectory} is a file; pass a folder for the run's outputs");
+        }
+        bool holdsRun = Directory.Exists(Path.Combine(outputDirectory, CheckpointFolderName))
+            || RunOutputNames.Any(name => File.Exists(Path.Combine(outputDirectory, name)));
+        if (holdsRun && !overwrite)
+        {
+            throw new UserInputException(
+                $"--out {outputDirectory} already holds a training run; pass --resume {outputDirectory} to continue it, --overwrite to replace it, or another --out folder");
+        }
+    }
+
+    private static void DeleteRunOutputs(string outputDirectory)
+    {
+        foreach (string name in RunOutputNames)
+        {
+            File.Delete(Path.Combine(outputDirectory, name));
+        }
+        string checkpoints = Path.Combine(outputDirectory, CheckpointFolderName);
+        if (Directory.Exists(checkpoints))
+        {
+            Directory.Delete(checkpoints, recursive: true);
+        }
+    }
+}
