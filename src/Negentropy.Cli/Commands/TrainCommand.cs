@@ -1,0 +1,148 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Negentropy.Cli.Rendering;
+using Negentropy.Training;
+using Spectre.Console;
+
+namespace Negentropy.Cli.Commands;
+
+/// <summary><c>negentropy train</c>: options, their mapping to <see cref="TrainingOptions"/>, and the run.</summary>
+public sealed class TrainCommand
+{
+    private readonly Option<string> data = new("--data") { Description = "'fashion-mnist', or a folder holding the four MNIST-style IDX files", DefaultValueFactory = _ => TrainingOptions.DefaultData };
+    private readonly Option<string?> dataDirectory = new("--data-dir") { Description = "With --data fashion-mnist: read the files from this folder instead of /usr/share/datasets/fashion-mnist" };
+    private readonly Option<string> model = new("--model") { Description = "Architecture: cnn or resnet", DefaultValueFactory = _ => TrainingOptions.DefaultModel };
+    private readonly Option<int?> width = new("--width") { Description = "Channels of the first stage (default: cnn 32, resnet 16)" };
+    private readonly Option<int?> depth = new("--depth") { Description = "cnn: conv blocks, 1 to 4 (default 3); resnet: layers 6n+2 (default 14)" };
+    private readonly Option<double> dropout = new("--dropout") { Description = "Dropout probability before the classifier", DefaultValueFactory = _ => TrainingOptions.DefaultDropout };
+    private readonly Option<int> epochs = new("--epochs") { Description = "Maximum number of epochs", DefaultValueFactory = _ => TrainingOptions.DefaultEpochs };
+    private readonly Option<int> batchSize = new("--batch-size") { Description = "Training batch size", DefaultValueFactory = _ => TrainingOptions.DefaultBatchSize };
+    private readonly Option<string> optimizer = new("--optimizer") { Description = "adamw or sgd (Nesterov momentum)", DefaultValueFactory = _ => TrainingOptions.DefaultOptimizer };
+    private readonly Option<double?> learningRate = new("--lr") { Description = "Peak learning rate (default: adamw 0.002, sgd 0.05)" };
+    private readonly Option<double> weightDecay = new("--weight-decay") { Description = "Weight decay (decoupled for adamw)", DefaultValueFactory = _ => TrainingOptions.DefaultWeightDecay };
+    private readonly Option<double> momentum = new("--momentum") { Description = "SGD momentum", DefaultValueFactory = _ => TrainingOptions.DefaultMomentum };
+    private readonly Option<double> labelSmoothing = new("--label-smoothing") { Description = "Cross-entropy label smoothing in [0, 1)", DefaultValueFactory = _ => 0 };
+    private readonly Option<string> schedule = new("--schedule") { Description = "Learning-rate schedule: cosine (warm-up, then cosine decay) or constant", DefaultValueFactory = _ => TrainingOptions.DefaultSchedule };
+    private readonly Option<double?> warmupEpochs = new("--warmup-epochs") { Description = "Linear warm-up length in epochs (default: 5% of the run, at most 1 epoch)" };
+    private readonly Option<double> clipGradNorm = new("--clip-grad-norm") { Description = "Maximum global gradient L2 norm; 0 is off", DefaultValueFactory = _ => 0 };
+    private readonly Option<int> patience = new("--patience") { Description = "Early stopping: epochs without a lower validation loss; 0 is off", DefaultValueFactory = _ => TrainingOptions.DefaultPatience };
+    private readonly Option<int> seed = new("--seed") { Description = "Seed of initialization, dropout, the validation split and shuffling", DefaultValueFactory = _ => TrainingOptions.DefaultSeed };
+    private readonly Option<int?> threads = new("--threads") { Description = "libtorch intra-op threads (default: processor count)" };
+    private readonly Option<double> validationFraction = new("--val-fraction") { Description = "Share of the training set held out for validation, in (0, 0.9]", DefaultValueFactory = _ => TrainingOptions.DefaultValidationFraction };
+    private readonly Option<int?> limit = new("--limit") { Description = "Train on the first N training images only" };
+    private readonly Option<double> checkpointInterval = new("--checkpoint-interval") { Description = "Seconds between mid-epoch checkpoints; 0 writes them at epoch ends only", DefaultValueFactory = _ => TrainingOptions.DefaultCheckpointIntervalSeconds };
+    private readonly Option<string?> output = new("--out") { Description = "Folder for the model, metrics, predictions, report and checkpoints" };
+    private readonly Option<string?> resume = new("--resume") { Description = "Continue the run in this folder from its last checkpoint" };
+    private readonly Option<bool> overwrite = new("--overwrite") { Description = "Replace an earlier run's outputs in the --out folder" };
+    private readonly Option<string> progress = new("--progress") { Description = "auto, bar or plain; auto shows a bar on a terminal and plain lines otherwise", DefaultValueFactory = _ => "auto" };
+    private readonly Option<double> logInterval = new("--log-interval") { Description = "Seconds between progress lines in plain mode", DefaultValueFactory = _ => PlainTrainingObserver.DefaultIntervalSeconds };
+    private readonly Option<bool> verbose;
+
+    public TrainCommand(Option<bool> verbose)
+    {
+        this.verbose = verbose;
+        Command = new Command("train", "Train a classifier and write the model, metrics, test predictions and classification report")
+        {
+            data, dataDirectory, model, width, depth, dropout, epochs, batchSize, optimizer, learningRate, weightDecay, momentum,
+            labelSmoothing, schedule, warmupEpochs, clipGradNorm, patience, seed, threads, validationFraction, limit,
+            checkpointInterval, output, resume, overwrite, progress, logInterval,
+        };
+        Command.SetAction(parseResult => CommandRunner.Run(token => Execute(parseResult, token), parseResult.GetValue(verbose), Console.Error));
+    }
+
+    public Command Command { get; }
+
+    private int Execute(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        string progressMode = parseResult.GetValue(progress)!;
+        if (progressMode is not ("auto" or "bar" or "plain"))
+        {
+            throw new UserInputException($"--progress '{progressMode}' is unknown: expected auto, bar or plain");
+        }
+        double interval = parseResult.GetValue(logInterval);
+        if (!(interval > 0))
+        {
+            throw new UserInputException($"--log-interval {interval} is out of range: expected a positive number of seconds");
+        }
+
+        string? resumeDirectory = parseResult.GetValue(resume);
+        TrainingRun.Result result;
+        if (resumeDirectory is not null)
+        {
+            RejectOptionsFixedByResume(parseResult);
+            int? newEpochs = IsGiven(parseResult, epochs) ? parseResult.GetValue(epochs) : null;
+            result = WithObserver(progressMode, interval, observer =>
+                TrainingRun.Resume(resumeDirectory, newEpochs, parseResult.GetValue(threads), observer, cancellationToken));
+        }
+        else
+        {
+            string outputDirectory = parseResult.GetValue(output)
+                ?? throw new UserInputException("--out is missing: pass the folder for the run's outputs (or --resume DIR to continue a run)");
+            TrainingOptions options = ReadOptions(parseResult);
+            options.ThrowIfInvalid();
+            result = WithObserver(progressMode, interval, observer =>
+                TrainingRun.Start(options, outputDirectory, observer, cancellationToken, parseResult.GetValue(overwrite)));
+        }
+
+        Console.Out.WriteLine();
+        Console.Out.Write(result.Report.ToText(digits: 4));
+        Console.Out.WriteLine();
+        Console.Out.WriteLine($"test accuracy {result.Report.Accuracy:P2}, log loss {result.Test.MeanLoss:F4} nats, mean predictive entropy {result.Test.MeanEntropyBits:F3} bits");
+        Console.Out.WriteLine($"outputs: {Path.GetFullPath(result.OutputDirectory)}");
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Maps the parsed options onto <see cref="TrainingOptions"/>.</summary>
+    public TrainingOptions ReadOptions(ParseResult parseResult) => new()
+    {
+        Data = parseResult.GetValue(data)!,
+        DataDirectory = parseResult.GetValue(dataDirectory),
+        Model = parseResult.GetValue(model)!,
+        Width = parseResult.GetValue(width),
+        Depth = parseResult.GetValue(depth),
+        Dropout = parseResult.GetValue(dropout),
+        Epochs = parseResult.GetValue(epochs),
+        BatchSize = parseResult.GetValue(batchSize),
+        Optimizer = parseResult.GetValue(optimizer)!,
+        LearningRate = parseResult.GetValue(learningRate),
+        WeightDecay = parseResult.GetValue(weightDecay),
+        Momentum = parseResult.GetValue(momentum),
+        LabelSmoothing = parseResult.GetValue(labelSmoothing),
+        Schedule = parseResult.GetValue(schedule)!,
+        WarmupEpochs = parseResult.GetValue(warmupEpochs),
+        ClipGradNorm = parseResult.GetValue(clipGradNorm),
+        Patience = parseResult.GetValue(patience),
+        Seed = parseResult.GetValue(seed),
+        Threads = parseResult.GetValue(threads),
+        ValidationFraction = parseResult.GetValue(validationFraction),
+        Limit = parseResult.GetValue(limit),
+        CheckpointIntervalSeconds = parseResult.GetValue(checkpointInterval),
+    };
+
+    internal static T WithObserver<T>(string progressMode, double interval, Func<ITrainingObserver, T> body)
+    {
+        bool useBar = progressMode == "bar"
+            || (progressMode == "auto" && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive
+                && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")));
+        return useBar
+            ? SpectreTrainingObserver.Render(AnsiConsole.Console, body)
+            : body(new PlainTrainingObserver(Console.Out, interval));
+    }
+
+    private void RejectOptionsFixedByResume(ParseResult parseResult)
+    {
+        Option[] fixedOptions =
+        {
+            data, dataDirectory, model, width, depth, dropout, batchSize, optimizer, learningRate, weightDecay, momentum,
+            labelSmoothing, schedule, warmupEpochs, clipGradNorm, patience, seed, validationFraction, limit, checkpointInterval, output, overwrite,
+        };
+        string[] given = fixedOptions.Where(option => IsGiven(parseResult, option)).Select(option => option.Name).ToArray();
+        if (given.Length > 0)
+        {
+            throw new UserInputException(
+                $"{string.Join(", ", given)} cannot be changed with --resume: a resumed run keeps the options it started with; only --epochs and --threads may change");
+        }
+    }
+
+    private static bool IsGiven(ParseResult parseResult, Option option) => parseResult.GetResult(option) is { Implicit: false };
+}

@@ -1,0 +1,53 @@
+using System.Runtime.InteropServices;
+
+namespace Negentropy.Cli;
+
+/// <summary>
+/// Turns the first Ctrl-C or SIGTERM into a cancellation, so that training writes its last checkpoint
+/// and stops; a second Ctrl-C ends the process at once.
+/// </summary>
+public sealed class InterruptHandler : IDisposable
+{
+    private readonly CancellationTokenSource cancellation;
+    private readonly TextWriter error;
+    private readonly PosixSignalRegistration? terminate;
+
+    private InterruptHandler(CancellationTokenSource cancellation, TextWriter error)
+    {
+        this.cancellation = cancellation;
+        this.error = error;
+        Console.CancelKeyPress += OnCancelKeyPress;
+        if (!OperatingSystem.IsWindows())
+        {
+            terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                RequestStop("SIGTERM");
+            });
+        }
+    }
+
+    public static InterruptHandler Install(CancellationTokenSource cancellation, TextWriter error) => new(cancellation, error);
+
+    public void Dispose()
+    {
+        Console.CancelKeyPress -= OnCancelKeyPress;
+        terminate?.Dispose();
+    }
+
+    private void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs args)
+    {
+        if (cancellation.IsCancellationRequested)
+        {
+            return;
+        }
+        args.Cancel = true;
+        RequestStop("Ctrl-C");
+    }
+
+    private void RequestStop(string source)
+    {
+        error.WriteLine($"{source}: stopping after the current step and writing the last checkpoint (Ctrl-C again aborts at once)");
+        cancellation.Cancel();
+    }
+}

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Negentropy.Cli.Commands;
+
+namespace Negentropy.Cli;
+
+/// <summary>The negentropy command line: builds the command tree, reports parse errors on one line, and runs a command.</summary>
+public static class NegentropyApp
+{
+    public static RootCommand CreateRootCommand()
+    {
+        var verbose = new Option<bool>("--verbose") { Description = "Print stack traces with errors", Recursive = true };
+        var root = new RootCommand("Negentropy: train, evaluate, serve and monitor classifiers through the lens of entropy reduction")
+        {
+            verbose,
+            new TrainCommand(verbose).Command,
+            new DemoCommand(verbose).Command,
+        };
+        return root;
+    }
+
+    /// <summary>Runs the command line <paramref name="args"/> and returns the process exit code.</summary>
+    public static int Run(string[] args)
+    {
+        RootCommand root = CreateRootCommand();
+        ParseResult parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            // One line for all problems, with a pointer to the help instead of the whole usage text.
+            string command = parseResult.CommandResult.Command == root ? "" : parseResult.CommandResult.Command.Name + " ";
+            string messages = string.Join("; ", parseResult.Errors.Select(error => error.Message.TrimEnd('.')));
+            Console.Error.WriteLine($"error: {messages} (run 'negentropy {command}--help' for the options)");
+            return ExitCodes.InvalidInput;
+        }
+        return parseResult.Invoke();
+    }
+}

@@ -1,0 +1,3 @@
+using Negentropy.Cli;
+
+return NegentropyApp.Run(args);
