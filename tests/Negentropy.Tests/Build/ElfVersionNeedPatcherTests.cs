@@ -124,6 +124,31 @@ public sealed class ElfVersionNeedPatcherTests : IDisposable
         }
     }
 
+    [Fact]
+    public void RuntimeFallback_PatchesLocalCopiesNotCache()
+    {
+        string app = folder.Combine("app");
+        string cache = folder.Combine("cache", "torchsharp", "lib");
+        Directory.CreateDirectory(Path.Combine(app, "cpu"));
+        Directory.CreateDirectory(cache);
+        string appCopy = Path.Combine(app, "libLibTorchSharp.so");
+        string fallbackCopy = Path.Combine(app, "cpu", "libLibTorchSharp.so");
+        string cacheCopy = Path.Combine(cache, "libLibTorchSharp.so");
+        foreach (string copy in new[] { appCopy, fallbackCopy, cacheCopy })
+        {
+            File.Copy(NuGetCacheLibrary(), copy);
+        }
+
+        int whenProvided = TorchRuntime.PatchApplicationCopies(new[] { app, cache }, folder.Combine("cache"), systemProvidesVersion: true);
+        int patched = TorchRuntime.PatchApplicationCopies(new[] { app, cache }, folder.Combine("cache"), systemProvidesVersion: false);
+
+        Assert.Equal(0, whenProvided);
+        Assert.Equal(2, patched);
+        Assert.Equal(ElfVersionNeedPatcher.WeakFlag, ElfVersionNeedPatcher.ReadVersionNeedFlags(appCopy, ElfVersionNeedPatcher.TargetVersion));
+        Assert.Equal(ElfVersionNeedPatcher.WeakFlag, ElfVersionNeedPatcher.ReadVersionNeedFlags(fallbackCopy, ElfVersionNeedPatcher.TargetVersion));
+        Assert.Equal((ushort)0, ElfVersionNeedPatcher.ReadVersionNeedFlags(cacheCopy, ElfVersionNeedPatcher.TargetVersion));
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "link", SetLastError = true)]
     private static extern int Link(string existing, string created);
 }
