@@ -4,7 +4,7 @@ namespace Negentropy.Cli;
 
 /// <summary>
 /// Turns the first Ctrl-C or SIGTERM into a cancellation, so that training writes its last checkpoint
-/// and stops; a second Ctrl-C ends the process at once.
+/// and stops. A second Ctrl-C ends the process at once.
 /// </summary>
 public sealed class InterruptHandler : IDisposable
 {

@@ -70,7 +70,7 @@ public sealed class TrainCommand
         if (resumeDirectory is not null)
         {
             RejectOptionsFixedByResume(parseResult);
-            int? newEpochs = IsGiven(parseResult, epochs) ? parseResult.GetValue(epochs) : null;
+            int? newEpochs = IsSpecified(parseResult, epochs) ? parseResult.GetValue(epochs) : null;
             result = WithObserver(progressMode, interval, observer =>
                 TrainingRun.Resume(resumeDirectory, newEpochs, parseResult.GetValue(threads), observer, cancellationToken));
         }
@@ -136,13 +136,13 @@ public sealed class TrainCommand
             data, dataDirectory, model, width, depth, dropout, batchSize, optimizer, learningRate, weightDecay, momentum,
             labelSmoothing, schedule, warmupEpochs, clipGradNorm, patience, seed, validationFraction, limit, checkpointInterval, output, overwrite,
         };
-        string[] given = fixedOptions.Where(option => IsGiven(parseResult, option)).Select(option => option.Name).ToArray();
-        if (given.Length > 0)
+        string[] specified = fixedOptions.Where(option => IsSpecified(parseResult, option)).Select(option => option.Name).ToArray();
+        if (specified.Length > 0)
         {
             throw new UserInputException(
-                $"{string.Join(", ", given)} cannot be changed with --resume: a resumed run keeps the options it started with; only --epochs and --threads may change");
+                $"{string.Join(", ", specified)} cannot be changed with --resume: a resumed run keeps the options it started with; only --epochs and --threads may change");
         }
     }
 
-    private static bool IsGiven(ParseResult parseResult, Option option) => parseResult.GetResult(option) is { Implicit: false };
+    private static bool IsSpecified(ParseResult parseResult, Option option) => parseResult.GetResult(option) is { Implicit: false };
 }

@@ -4,7 +4,7 @@ namespace Negentropy.Data;
 public static class DataSource
 {
     /// <summary>Loads the training and test sets named by <paramref name="data"/>.</summary>
-    /// <param name="data">"fashion-mnist", or a folder holding the four IDX files.</param>
+    /// <param name="data">"fashion-mnist", or a folder that contains the four IDX files.</param>
     /// <param name="dataDirectory">With "fashion-mnist", the folder to read instead of the Debian location.</param>
     public static ImageDatasetPair Load(string data, string? dataDirectory)
     {
@@ -22,7 +22,7 @@ public static class DataSource
         }
         if (File.Exists(data))
         {
-            throw new UserInputException($"--data '{data}' is a file; pass the folder that holds the four IDX files, or '{FashionMnist.Name}'");
+            throw new UserInputException($"--data '{data}' is a file; pass the folder that contains the four IDX files, or '{FashionMnist.Name}'");
         }
         throw new UserInputException($"--data '{data}': not a known dataset ({FashionMnist.Name}) and no such folder");
     }

@@ -18,7 +18,7 @@ public static class FashionMnist
         "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
     };
 
-    /// <summary>Returns true when <paramref name="folder"/> holds all four files.</summary>
+    /// <summary>Returns true when <paramref name="folder"/> contains all four files.</summary>
     public static bool IsInstalled(string folder = DefaultDirectory) =>
         Directory.Exists(folder) && IdxImageFolder.MissingFiles(folder).Count == 0;
 

@@ -1,7 +1,7 @@
 namespace Negentropy.Data;
 
 /// <summary>
-/// Loads a folder that holds the four MNIST-style IDX files (train-images-idx3-ubyte,
+/// Loads a folder that contains the four MNIST-style IDX files (train-images-idx3-ubyte,
 /// train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each optionally with .gz).
 /// </summary>
 /// <remarks>
@@ -85,7 +85,7 @@ public static class IdxImageFolder
         }
         if (array.Dimensions[0] == 0 || array.Dimensions[1] == 0 || array.Dimensions[2] == 0)
         {
-            throw new UserInputException($"{path}: the file holds no images (shape [{string.Join(", ", array.Dimensions)}])");
+            throw new UserInputException($"{path}: the file contains no images (shape [{string.Join(", ", array.Dimensions)}])");
         }
         return (array.Data, array.Dimensions[1], array.Dimensions[2]);
     }
@@ -105,7 +105,7 @@ public static class IdxImageFolder
     {
         if (imageCount != labelCount)
         {
-            throw new UserInputException($"{imagesPath} holds {imageCount} images but {labelsPath} holds {labelCount} labels; the counts must match");
+            throw new UserInputException($"{imagesPath} contains {imageCount} images but {labelsPath} contains {labelCount} labels; the counts must match");
         }
     }
 

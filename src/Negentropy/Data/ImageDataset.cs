@@ -2,7 +2,7 @@ namespace Negentropy.Data;
 
 /// <summary>
 /// Labelled images held as bytes: <see cref="Pixels"/> is [Count, Channels, Height, Width] in
-/// row-major order with values 0–255, and <see cref="Labels"/> holds class indices.
+/// row-major order with values 0–255, and <see cref="Labels"/> contains class indices.
 /// </summary>
 public sealed class ImageDataset
 {

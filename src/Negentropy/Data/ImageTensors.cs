@@ -32,7 +32,7 @@ public sealed class ImageTensors : IDisposable
 
     /// <summary>
     /// Returns the sample order of one epoch: a seeded shuffle that depends only on
-    /// (<paramref name="seed"/>, <paramref name="epoch"/>), so a resumed run sees the same batches.
+    /// (<paramref name="seed"/>, <paramref name="epoch"/>), so a resumed run gets the same batches.
     /// </summary>
     public static int[] EpochOrder(int count, int seed, int epoch, bool shuffle)
     {

@@ -167,7 +167,11 @@ public sealed class ClassificationReport
     {
         if (!double.IsFinite(value))
         {
-            return double.IsNaN(value) ? "nan" : value > 0 ? "inf" : "-inf";
+            if (double.IsNaN(value))
+            {
+                return "nan";
+            }
+            return value > 0 ? "inf" : "-inf";
         }
         if (Math.Abs(value) >= 1e15)
         {
@@ -178,10 +182,10 @@ public sealed class ClassificationReport
         // .NET Core 3.0 and later print the exact decimal expansion for large precisions.
         string exact = Math.Abs(value).ToString("F" + (digits + 60).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
         int point = exact.IndexOf('.');
-        string kept = exact[..(point + 1 + digits)].TrimEnd('.');
+        string truncated = exact[..(point + 1 + digits)].TrimEnd('.');
         string rest = exact[(point + 1 + digits)..];
-        bool roundUp = rest[0] > '5' || (rest[0] == '5' && (rest[1..].Any(c => c != '0') || LastDigitIsOdd(kept)));
-        decimal result = decimal.Parse(kept, CultureInfo.InvariantCulture);
+        bool roundUp = rest[0] > '5' || (rest[0] == '5' && (rest[1..].Any(c => c != '0') || LastDigitIsOdd(truncated)));
+        decimal result = decimal.Parse(truncated, CultureInfo.InvariantCulture);
         if (roundUp)
         {
             result += 1m / Pow10(digits);

@@ -3,9 +3,9 @@ using System.Text;
 namespace Negentropy.Reporting;
 
 /// <summary>
-/// Writes files so that readers see the old content or the whole new content, never a part: the
-/// bytes go to a temporary file in the same folder, are flushed to disk, and the file is renamed over
-/// the target (rename(2) is atomic within one file system).
+/// Writes files so that readers see the old content or the whole new content, never a part. The
+/// bytes go to a temporary file in the same folder and are flushed to disk. Then the file is renamed
+/// over the target, and rename(2) is atomic within one file system.
 /// </summary>
 public static class AtomicFile
 {

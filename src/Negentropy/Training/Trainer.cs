@@ -7,7 +7,7 @@ namespace Negentropy.Training;
 
 /// <summary>
 /// The epoch loop: training steps, validation, best-model tracking, early stopping and checkpoints.
-/// It continues from wherever <see cref="TrainingState"/> stands, so a resumed run takes the same
+/// It continues from the step that <see cref="TrainingState"/> records, so a resumed run takes the same
 /// batches in the same order as an uninterrupted one.
 /// </summary>
 public sealed class Trainer
@@ -50,7 +50,7 @@ public sealed class Trainer
     public string BestCheckpointPath => Path.Combine(checkpointFolder, BestCheckpointName);
 
     /// <summary>Runs epochs until the run is finished or <paramref name="cancellationToken"/> fires.</summary>
-    /// <exception cref="OperationCanceledException">Cancelled; the last checkpoint holds the progress up to the last whole step.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; the last checkpoint contains the progress up to the last whole step.</exception>
     public void Run(CancellationToken cancellationToken)
     {
         int steps = train.BatchCount(Options.BatchSize);

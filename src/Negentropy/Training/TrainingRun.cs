@@ -154,7 +154,7 @@ public static class TrainingRun
         observer.OnDecision("threads", Invariant($"{torch.get_num_threads()} (libtorch intra-op; {Environment.ProcessorCount} processors)"));
         observer.OnDecision("seed", Invariant($"{options.Seed}"));
         observer.OnDecision("data", data.Source);
-        observer.OnDecision("samples", Invariant($"train {data.Train.Count}, validation {data.Validation.Count} ({options.ValidationFraction:P0}, stratified), test {data.Test.Count}{(options.Limit is int limit ? $", limited to the first {limit} training images" : "")}"));
+        observer.OnDecision("samples", Invariant($"train {data.Train.Count}, validation {data.Validation.Count} ({options.ValidationFraction * 100:0.#}%, stratified), test {data.Test.Count}{(options.Limit is int limit ? $", limited to the first {limit} training images" : "")}"));
         observer.OnDecision("input", Invariant($"{data.Train.Channels}x{data.Train.Height}x{data.Train.Width}, {data.Train.NumClasses} classes"));
         observer.OnDecision("normalization", Invariant($"mean {string.Join("/", state.Normalization.Mean.Select(m => m.ToString("F4", CultureInfo.InvariantCulture)))}, std {string.Join("/", state.Normalization.Std.Select(s => s.ToString("F4", CultureInfo.InvariantCulture)))} (training split)"));
         observer.OnDecision("model", Invariant($"{state.Spec.Architecture} width {state.Spec.Width} depth {state.Spec.Depth} dropout {state.Spec.Dropout}, {ModelFactory.CountParameters(model):N0} parameters"));
@@ -197,17 +197,21 @@ public static class TrainingRun
         {
             throw new UserInputException($"--out {outputDirectory} is a file; pass a folder for the run's outputs");
         }
-        bool holdsRun = Directory.Exists(Path.Combine(outputDirectory, CheckpointFolderName))
+        bool containsRun = Directory.Exists(Path.Combine(outputDirectory, CheckpointFolderName))
             || RunOutputNames.Any(name => File.Exists(Path.Combine(outputDirectory, name)));
-        if (holdsRun && !overwrite)
+        if (containsRun && !overwrite)
         {
             throw new UserInputException(
-                $"--out {outputDirectory} already holds a training run; pass --resume {outputDirectory} to continue it, --overwrite to replace it, or another --out folder");
+                $"--out {outputDirectory} already contains a training run; pass --resume {outputDirectory} to continue it, --overwrite to replace it, or another --out folder");
         }
     }
 
     private static void DeleteRunOutputs(string outputDirectory)
     {
+        if (!Directory.Exists(outputDirectory))
+        {
+            return;
+        }
         foreach (string name in RunOutputNames)
         {
             File.Delete(Path.Combine(outputDirectory, name));

@@ -5,8 +5,8 @@ using Negentropy.Models;
 namespace Negentropy.Training;
 
 /// <summary>
-/// Everything about a run except tensors: its options, the model and data it was built for, where
-/// it stands, and the history so far. Stored as JSON inside each checkpoint.
+/// Everything about a run except tensors: its options, the model and data it was built for, its
+/// position (epoch and step), and the history so far. Stored as JSON inside each checkpoint.
 /// </summary>
 public sealed record TrainingState
 {

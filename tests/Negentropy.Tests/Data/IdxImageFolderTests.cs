@@ -53,8 +53,8 @@ public sealed class IdxImageFolderTests : IDisposable
 
         var error = Assert.Throws<UserInputException>(() => IdxImageFolder.Load(folder.Path));
 
-        Assert.Contains("train-images-idx3-ubyte.gz holds 30 images but", error.Message);
-        Assert.Contains("train-labels-idx1-ubyte.gz holds 29 labels", error.Message);
+        Assert.Contains("train-images-idx3-ubyte.gz contains 30 images but", error.Message);
+        Assert.Contains("train-labels-idx1-ubyte.gz contains 29 labels", error.Message);
     }
 
     [Fact]

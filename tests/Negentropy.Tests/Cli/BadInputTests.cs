@@ -1,0 +1,153 @@
+using Negentropy.Tests.Data;
+using Xunit;
+
+namespace Negentropy.Tests.Cli;
+
+/// <summary>Each bad input gives one error line that names the value, exit code 2, no stack trace and no output folder.</summary>
+public sealed class BadInputTests : IDisposable
+{
+    private readonly TemporaryFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    private string OutputFolder => folder.Combine("out");
+
+    private void AssertRejected(CliProcess.Outcome outcome, string expected)
+    {
+        Assert.Equal(2, outcome.ExitCode);
+        string line = Assert.Single(outcome.ErrorLines);
+        Assert.StartsWith("error: ", line);
+        Assert.Contains(expected, line);
+        Assert.DoesNotContain("   at ", outcome.Error);
+        Assert.False(Directory.Exists(OutputFolder), "a rejected run must not create its output folder");
+    }
+
+    private string IdxFolder()
+    {
+        string data = folder.Combine("idx");
+        Directory.CreateDirectory(data);
+        IdxFiles.WriteFolder(data, trainCount: 40, testCount: 20);
+        return data;
+    }
+
+    [Fact]
+    public void NonNumericOption_NamesValue()
+    {
+        AssertRejected(CliProcess.Run("train", "--epochs", "many", "--out", OutputFolder), "'many' for option '--epochs'");
+    }
+
+    [Fact]
+    public void OutOfRangeOptions_AreAllListed()
+    {
+        CliProcess.Outcome outcome = CliProcess.Run("train", "--lr", "-0.5", "--batch-size", "0", "--val-fraction", "0.95", "--out", OutputFolder);
+
+        AssertRejected(outcome, "--lr -0.5 is out of range");
+        Assert.Contains("--batch-size 0 is out of range", outcome.Error);
+        Assert.Contains("--val-fraction 0.95 is out of range", outcome.Error);
+    }
+
+    [Fact]
+    public void UnknownModel_ListsChoices()
+    {
+        AssertRejected(CliProcess.Run("train", "--model", "vgg", "--out", OutputFolder), "--model 'vgg' is unknown: expected one of cnn, resnet");
+    }
+
+    [Fact]
+    public void MissingDataPath_NamesPath()
+    {
+        string missing = folder.Combine("no-such-folder");
+
+        AssertRejected(CliProcess.Run("train", "--data", missing, "--out", OutputFolder), $"--data '{missing}': not a known dataset");
+    }
+
+    [Fact]
+    public void MissingFashionFolder_SaysHowToInstall()
+    {
+        string missing = folder.Combine("empty");
+        Directory.CreateDirectory(missing);
+
+        AssertRejected(CliProcess.Run("train", "--data", "fashion-mnist", "--data-dir", missing, "--out", OutputFolder), "Fashion-MNIST files not found in " + missing);
+    }
+
+    [Fact]
+    public void TruncatedIdxFile_NamesFile()
+    {
+        string data = IdxFolder();
+        string images = Path.Combine(data, "train-images-idx3-ubyte.gz");
+        File.WriteAllBytes(images, IdxFiles.Gzip(IdxFiles.Images(40, 28, 28).AsSpan(0, 1000).ToArray()));
+
+        AssertRejected(CliProcess.Run("train", "--data", data, "--out", OutputFolder), $"{images}: truncated IDX data");
+    }
+
+    [Fact]
+    public void WrongMagicNumber_NamesFile()
+    {
+        string data = IdxFolder();
+        string labels = Path.Combine(data, "t10k-labels-idx1-ubyte.gz");
+        byte[] content = IdxFiles.Labels(new int[20]);
+        content[0] = 0x1F;
+        content[1] = 0x00;
+        File.WriteAllBytes(labels, IdxFiles.Gzip(content));
+
+        AssertRejected(CliProcess.Run("train", "--data", data, "--out", OutputFolder), $"{labels}: invalid IDX magic number 0x1F00");
+    }
+
+    [Fact]
+    public void CountMismatch_NamesBothFiles()
+    {
+        string data = IdxFolder();
+        File.WriteAllBytes(Path.Combine(data, "t10k-labels-idx1-ubyte.gz"), IdxFiles.Gzip(IdxFiles.Labels(new int[19])));
+
+        AssertRejected(CliProcess.Run("train", "--data", data, "--out", OutputFolder), "contains 20 images but");
+    }
+
+    [Fact]
+    public void MissingOut_SaysWhatToPass()
+    {
+        CliProcess.Outcome outcome = CliProcess.Run("train");
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Equal("error: --out is missing: pass the folder for the run's outputs (or --resume DIR to continue a run)", Assert.Single(outcome.ErrorLines));
+    }
+
+    [Fact]
+    public void ExistingRun_IsNotOverwritten()
+    {
+        Directory.CreateDirectory(Path.Combine(OutputFolder, "checkpoints"));
+        File.WriteAllText(Path.Combine(OutputFolder, "model.json"), "{}");
+
+        CliProcess.Outcome outcome = CliProcess.Run("train", "--data", IdxFolder(), "--out", OutputFolder);
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Contains("already contains a training run; pass --resume", Assert.Single(outcome.ErrorLines));
+        Assert.Equal("{}", File.ReadAllText(Path.Combine(OutputFolder, "model.json")));
+    }
+
+    [Fact]
+    public void ResumeWithChangedOptions_IsRejected()
+    {
+        CliProcess.Outcome outcome = CliProcess.Run("train", "--resume", folder.Path, "--model", "resnet", "--lr", "0.1");
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Contains("--model, --lr cannot be changed with --resume", Assert.Single(outcome.ErrorLines));
+    }
+
+    [Fact]
+    public void ResumeWithoutCheckpoint_NamesPath()
+    {
+        CliProcess.Outcome outcome = CliProcess.Run("train", "--resume", folder.Path);
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Contains(Path.Combine(folder.Path, "checkpoints", "last.ckpt") + ": checkpoint not found", Assert.Single(outcome.ErrorLines));
+    }
+
+    [Fact]
+    public void Verbose_AddsStackTrace()
+    {
+        CliProcess.Outcome outcome = CliProcess.Run("train", "--data", folder.Combine("absent"), "--out", OutputFolder, "--verbose");
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.StartsWith("error: ", outcome.ErrorLines[0]);
+        Assert.Contains("   at ", outcome.Error);
+    }
+}
