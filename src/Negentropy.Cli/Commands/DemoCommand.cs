@@ -35,11 +35,7 @@ public sealed class DemoCommand
     {
         EnsureFashionMnist();
         string outputDirectory = parseResult.GetValue(output)!;
-        string progressMode = parseResult.GetValue(progress)!;
-        if (progressMode is not ("auto" or "bar" or "plain"))
-        {
-            throw new UserInputException($"--progress '{progressMode}' is unknown: expected auto, bar or plain");
-        }
+        string progressMode = TrainCommand.RequireProgressMode(parseResult.GetValue(progress)!);
 
         var options = new TrainingOptions { Epochs = parseResult.GetValue(epochs), Threads = parseResult.GetValue(threads) };
         options.ThrowIfInvalid();

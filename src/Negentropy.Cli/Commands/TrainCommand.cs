@@ -54,11 +54,7 @@ public sealed class TrainCommand
 
     private int Execute(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        string progressMode = parseResult.GetValue(progress)!;
-        if (progressMode is not ("auto" or "bar" or "plain"))
-        {
-            throw new UserInputException($"--progress '{progressMode}' is unknown: expected auto, bar or plain");
-        }
+        string progressMode = RequireProgressMode(parseResult.GetValue(progress)!);
         double interval = parseResult.GetValue(logInterval);
         if (!(interval > 0))
         {
@@ -118,6 +114,11 @@ public sealed class TrainCommand
         Limit = parseResult.GetValue(limit),
         CheckpointIntervalSeconds = parseResult.GetValue(checkpointInterval),
     };
+
+    /// <summary>Returns <paramref name="mode"/> when it is a known --progress value, else throws.</summary>
+    internal static string RequireProgressMode(string mode) => mode is "auto" or "bar" or "plain"
+        ? mode
+        : throw new UserInputException($"--progress '{mode}' is unknown: expected auto, bar or plain");
 
     internal static T WithObserver<T>(string progressMode, double interval, Func<ITrainingObserver, T> body)
     {
