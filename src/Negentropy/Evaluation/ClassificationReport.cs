@@ -9,8 +9,9 @@ namespace Negentropy.Evaluation;
 /// scikit-learn's <c>classification_report</c> computes them with <c>labels</c> set to every class.
 /// </summary>
 /// <remarks>
-/// Ill-defined ratios (no predictions of a class, or no samples of it) are 0, scikit-learn's default
-/// <c>zero_division</c>; <see cref="IllDefinedClasses"/> lists the classes where that happened.
+/// Ill-defined ratios (no predictions of a class, or no samples of it) take the <c>zeroDivision</c>
+/// value, 0 by default as in scikit-learn; <see cref="IllDefinedClasses"/> lists the classes where that
+/// happened. The per-class figures come from <see cref="PrecisionRecallF1"/>.
 /// </remarks>
 public sealed class ClassificationReport
 {
@@ -48,56 +49,39 @@ public sealed class ClassificationReport
     public long TotalSupport => WeightedAverage.Support;
 
     /// <summary>Computes the report for every class in <paramref name="classNames"/>.</summary>
-    public static ClassificationReport Compute(IReadOnlyList<int> targets, IReadOnlyList<int> preds, IReadOnlyList<string> classNames) =>
-        FromConfusionMatrix(ConfusionMatrix.Compute(targets, preds, classNames.Count), classNames);
+    /// <param name="zeroDivision">Value of an ill-defined ratio: 0, 1 or NaN.</param>
+    public static ClassificationReport Compute(IReadOnlyList<int> targets, IReadOnlyList<int> preds, IReadOnlyList<string> classNames, double zeroDivision = 0) =>
+        FromConfusionMatrix(ConfusionMatrix.Compute(targets, preds, classNames.Count), classNames, zeroDivision);
 
     /// <summary>Computes the report from counts; every figure is a ratio of counts, never an average of averages.</summary>
-    public static ClassificationReport FromConfusionMatrix(ConfusionMatrix matrix, IReadOnlyList<string> classNames)
+    public static ClassificationReport FromConfusionMatrix(ConfusionMatrix matrix, IReadOnlyList<string> classNames, double zeroDivision = 0)
     {
         if (matrix.NumClasses != classNames.Count)
         {
             throw new ArgumentException($"the matrix has {matrix.NumClasses} classes but {classNames.Count} names were given", nameof(classNames));
         }
 
+        int numClasses = matrix.NumClasses;
+        long[] truePositives = Enumerable.Range(0, numClasses).Select(k => matrix[k, k]).ToArray();
+        long[] predicted = Enumerable.Range(0, numClasses).Select(matrix.PredictedCount).ToArray();
+        long[] support = Enumerable.Range(0, numClasses).Select(matrix.Support).ToArray();
+        var metrics = PrecisionRecallF1.FromCounts(truePositives, predicted, support, labels: null, zeroDivision);
+
         var perClass = new ClassMetrics[matrix.NumClasses];
-        var illDefined = new List<string>();
         for (int k = 0; k < matrix.NumClasses; k++)
         {
-            long truePositives = matrix[k, k];
-            long predicted = matrix.PredictedCount(k);
-            long support = matrix.Support(k);
-            double precision = predicted == 0 ? 0 : (double)truePositives / predicted;
-            double recall = support == 0 ? 0 : (double)truePositives / support;
-            // 2·tp / (2·tp + fp + fn) equals the harmonic mean of precision and recall, and is 0 when tp is 0.
-            long denominator = (2 * truePositives) + (predicted - truePositives) + (support - truePositives);
-            double f1 = denominator == 0 ? 0 : 2.0 * truePositives / denominator;
-            if (predicted == 0 || support == 0)
-            {
-                illDefined.Add(classNames[k]);
-            }
-            perClass[k] = new ClassMetrics(precision, recall, f1, support);
+            perClass[k] = new ClassMetrics(metrics.Precision[k], metrics.Recall[k], metrics.F1[k], metrics.Support[k]);
         }
-
         long total = matrix.Total;
         double accuracy = total == 0 ? 0 : (double)matrix.Correct / total;
-        var macro = new ClassMetrics(
-            perClass.Average(m => m.Precision), perClass.Average(m => m.Recall), perClass.Average(m => m.F1), total);
-        var weighted = total == 0
-            ? new ClassMetrics(0, 0, 0, 0)
-            : new ClassMetrics(
-                perClass.Sum(m => m.Precision * m.Support) / total,
-                perClass.Sum(m => m.Recall * m.Support) / total,
-                perClass.Sum(m => m.F1 * m.Support) / total,
-                total);
         ClassMetrics? micro = null;
         bool someClassAbsent = Enumerable.Range(0, matrix.NumClasses).Any(k => matrix.Support(k) == 0 && matrix.PredictedCount(k) == 0);
         if (someClassAbsent)
         {
-            // Every sample's target and prediction are among the listed classes, so micro precision,
-            // recall and F1 all equal tp / total.
-            micro = new ClassMetrics(accuracy, accuracy, accuracy, total);
+            micro = metrics.Micro;
         }
-        return new ClassificationReport(classNames, perClass, accuracy, micro, macro, weighted, illDefined);
+        string[] illDefined = metrics.IllDefinedLabels.Select(k => classNames[k]).ToArray();
+        return new ClassificationReport(classNames, perClass, accuracy, micro, metrics.Macro, metrics.Weighted, illDefined);
     }
 
     /// <summary>Formats the report in the text layout of scikit-learn's classification_report.</summary>

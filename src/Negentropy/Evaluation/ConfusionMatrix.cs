@@ -35,6 +35,31 @@ public sealed class ConfusionMatrix
         return new ConfusionMatrix(counts);
     }
 
+    /// <summary>
+    /// Returns the matrix divided by its row sums ("true"), column sums ("pred") or total ("all"); an
+    /// empty row, column or matrix gives 0, as in scikit-learn.
+    /// </summary>
+    public double[,] Normalized(string normalize)
+    {
+        var result = new double[NumClasses, NumClasses];
+        long total = Total;
+        for (int i = 0; i < NumClasses; i++)
+        {
+            for (int j = 0; j < NumClasses; j++)
+            {
+                long divisor = normalize switch
+                {
+                    "true" => Support(i),
+                    "pred" => PredictedCount(j),
+                    "all" => total,
+                    _ => throw new ArgumentException($"normalize '{normalize}' is unknown: expected true, pred or all", nameof(normalize)),
+                };
+                result[i, j] = divisor == 0 ? 0 : (double)counts[i, j] / divisor;
+            }
+        }
+        return result;
+    }
+
     /// <summary>Samples whose target is <paramref name="target"/> (the row sum).</summary>
     public long Support(int target)
     {
