@@ -22,7 +22,7 @@ public static class CommandRunner
         catch (OperationCanceledException exception) when (cancellation.IsCancellationRequested)
         {
             WriteError(error, "interrupted; the last checkpoint was written, continue with --resume on the same --out folder", exception, verbose);
-            return ExitCodes.Interrupted;
+            return interrupts.Signal == "SIGTERM" ? ExitCodes.Terminated : ExitCodes.Interrupted;
         }
         catch (Exception exception)
         {

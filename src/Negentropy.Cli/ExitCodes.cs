@@ -11,6 +11,9 @@ public static class ExitCodes
     /// <summary>Invalid input: a path, a file's content or an option value.</summary>
     public const int InvalidInput = 2;
 
-    /// <summary>Stopped by Ctrl-C or SIGTERM after writing a checkpoint (128 + SIGINT, as shells report it).</summary>
+    /// <summary>Stopped by Ctrl-C (SIGINT) after writing a checkpoint: 128 + 2, as shells report it.</summary>
     public const int Interrupted = 130;
+
+    /// <summary>Stopped by SIGTERM after writing a checkpoint: 128 + 15.</summary>
+    public const int Terminated = 143;
 }

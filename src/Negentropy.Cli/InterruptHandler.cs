@@ -27,6 +27,9 @@ public sealed class InterruptHandler : IDisposable
         }
     }
 
+    /// <summary>"Ctrl-C" or "SIGTERM" once a stop was requested, else null.</summary>
+    public string? Signal { get; private set; }
+
     public static InterruptHandler Install(CancellationTokenSource cancellation, TextWriter error) => new(cancellation, error);
 
     public void Dispose()
@@ -47,7 +50,13 @@ public sealed class InterruptHandler : IDisposable
 
     private void RequestStop(string source)
     {
-        error.WriteLine($"{source}: stopping after the current step and writing the last checkpoint (Ctrl-C again aborts at once)");
+        if (Signal is not null)
+        {
+            return;
+        }
+        Signal = source;
+        string abort = source == "Ctrl-C" ? " (Ctrl-C again aborts at once)" : "";
+        error.WriteLine($"{source}: stopping after the current step and writing the last checkpoint{abort}");
         cancellation.Cancel();
     }
 }

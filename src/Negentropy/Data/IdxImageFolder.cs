@@ -52,10 +52,11 @@ public static class IdxImageFolder
         RequireSameCount(trainImages, trainPixels.Length / (height * width), trainLabels, trainTargets.Length);
         RequireSameCount(testImages, testPixels.Length / (height * width), testLabels, testTargets.Length);
 
-        int numClasses = Math.Max(trainTargets.DefaultIfEmpty(0).Max(), testTargets.DefaultIfEmpty(0).Max()) + 1;
-        IReadOnlyList<string> classNames = ResolveClassNames(folder, numClasses, defaultClassNames);
-        RequireLabelsBelow(trainLabels, trainTargets, classNames.Count);
-        RequireLabelsBelow(testLabels, testTargets, classNames.Count);
+        // Without names, the classes are 0 to the largest training label; a test label beyond that is an error.
+        int numClasses = trainTargets.DefaultIfEmpty(0).Max() + 1;
+        (IReadOnlyList<string> classNames, string namesSource) = ResolveClassNames(folder, numClasses, defaultClassNames);
+        RequireLabelsBelow(trainLabels, trainTargets, classNames.Count, namesSource);
+        RequireLabelsBelow(testLabels, testTargets, classNames.Count, namesSource);
 
         var train = new ImageDataset(trainPixels, trainTargets, 1, height, width, classNames);
         var test = new ImageDataset(testPixels, testTargets, 1, height, width, classNames);
@@ -109,18 +110,19 @@ public static class IdxImageFolder
         }
     }
 
-    private static void RequireLabelsBelow(string path, int[] labels, int numClasses)
+    private static void RequireLabelsBelow(string path, int[] labels, int numClasses, string namesSource)
     {
         for (int i = 0; i < labels.Length; i++)
         {
             if (labels[i] >= numClasses)
             {
-                throw new UserInputException($"{path}: label {labels[i]} at index {i} is out of range: {numClasses} class names are known");
+                throw new UserInputException($"{path}: label {labels[i]} at index {i} is out of range: {namesSource} has {numClasses} classes (0 to {numClasses - 1})");
             }
         }
     }
 
-    private static IReadOnlyList<string> ResolveClassNames(string folder, int numClasses, IReadOnlyList<string>? defaultClassNames)
+    // Returns the names and where they came from, for error messages.
+    private static (IReadOnlyList<string> Names, string Source) ResolveClassNames(string folder, int numClasses, IReadOnlyList<string>? defaultClassNames)
     {
         string namesPath = Path.Combine(folder, ClassNamesFile);
         if (File.Exists(namesPath))
@@ -130,12 +132,13 @@ public static class IdxImageFolder
             {
                 throw new UserInputException($"{namesPath}: lists {names.Length} class names, but the labels go up to {numClasses - 1}; add one name per line for each class");
             }
-            return names;
+            return (names, namesPath);
         }
-        if (defaultClassNames is not null && defaultClassNames.Count >= numClasses)
+        if (defaultClassNames is not null)
         {
-            return defaultClassNames;
+            return (defaultClassNames, "the dataset");
         }
-        return Enumerable.Range(0, numClasses).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        string[] numbered = Enumerable.Range(0, numClasses).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return (numbered, $"the training labels (add a {ClassNamesFile} to name more classes)");
     }
 }

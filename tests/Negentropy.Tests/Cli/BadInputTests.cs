@@ -33,7 +33,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void NonNumericOption_NamesValue()
     {
-        AssertRejected(CliProcess.Run("train", "--epochs", "many", "--out", OutputFolder), "'many' for option '--epochs'");
+        AssertRejected(CliProcess.Run("train", "--epochs", "many", "--out", OutputFolder), "--epochs 'many' is not a whole number");
     }
 
     [Fact]
@@ -129,7 +129,46 @@ public sealed class BadInputTests : IDisposable
         CliProcess.Outcome outcome = CliProcess.Run("train", "--resume", folder.Path, "--model", "resnet", "--lr", "0.1");
 
         Assert.Equal(2, outcome.ExitCode);
-        Assert.Contains("--model, --lr cannot be changed with --resume", Assert.Single(outcome.ErrorLines));
+        Assert.Contains("--model, --lr cannot be given with --resume", Assert.Single(outcome.ErrorLines));
+    }
+
+    [Fact]
+    public void DecimalComma_IsRejected()
+    {
+        AssertRejected(CliProcess.Run("train", "--lr", "0,01", "--out", OutputFolder), "--lr '0,01' is not a number; write decimals with a point");
+    }
+
+    [Fact]
+    public void EmptyOut_IsRejected()
+    {
+        CliProcess.Outcome outcome = CliProcess.Run("train", "--out", "");
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Equal("error: --out is empty; pass a folder for the run's outputs", Assert.Single(outcome.ErrorLines));
+    }
+
+    [Fact]
+    public void OutBelowFile_IsRejected()
+    {
+        string file = folder.Combine("a-file");
+        File.WriteAllText(file, "x");
+
+        CliProcess.Outcome outcome = CliProcess.Run("train", "--data", IdxFolder(), "--out", Path.Combine(file, "run"));
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Contains($"{file} is a file, so the folder cannot be created there", Assert.Single(outcome.ErrorLines));
+    }
+
+    [Fact]
+    public void LabelBeyondTrainingClasses_IsRejected()
+    {
+        string data = IdxFolder();
+        string testLabels = Path.Combine(data, "t10k-labels-idx1-ubyte.gz");
+        int[] labels = new int[20];
+        labels[3] = 15;
+        File.WriteAllBytes(testLabels, IdxFiles.Gzip(IdxFiles.Labels(labels)));
+
+        AssertRejected(CliProcess.Run("train", "--data", data, "--out", OutputFolder), $"{testLabels}: label 15 at index 3 is out of range");
     }
 
     [Fact]
