@@ -10,11 +10,12 @@ public static class NegentropyApp
     public static RootCommand CreateRootCommand()
     {
         var verbose = new Option<bool>("--verbose") { Description = "Print stack traces with errors", Recursive = true };
-        var root = new RootCommand("Negentropy: train, evaluate, serve and monitor classifiers through the lens of entropy reduction")
+        var root = new RootCommand("Negentropy: train and evaluate classifiers, and measure how much label uncertainty they remove")
         {
             verbose,
             new TrainCommand(verbose).Command,
             new DemoCommand(verbose).Command,
+            new EvalCommand(verbose).Command,
         };
         return root;
     }

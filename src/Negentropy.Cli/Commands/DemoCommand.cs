@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Negentropy.Data;
+using Negentropy.Reporting;
 using Negentropy.Training;
 
 namespace Negentropy.Cli.Commands;
@@ -16,8 +17,8 @@ public sealed class DemoCommand
     public const string DefaultOutput = "runs/demo";
 
     private readonly Option<string> output = new("--out") { Description = "Folder for the run's outputs", DefaultValueFactory = _ => DefaultOutput };
-    private readonly Option<int> epochs = new("--epochs") { Description = "Maximum number of epochs", DefaultValueFactory = _ => TrainingOptions.DefaultEpochs };
-    private readonly Option<int?> threads = new("--threads") { Description = "libtorch intra-op threads (default: processor count)" };
+    private readonly Option<int> epochs = NumberOptions.Integer("--epochs", "Maximum number of epochs", TrainingOptions.DefaultEpochs);
+    private readonly Option<int?> threads = NumberOptions.OptionalInteger("--threads", "libtorch intra-op threads (default: processor count)");
     private readonly Option<string> progress = new("--progress") { Description = "auto, bar or plain", DefaultValueFactory = _ => "auto" };
 
     public DemoCommand(Option<bool> verbose)
@@ -55,9 +56,10 @@ public sealed class DemoCommand
         }
 
         Console.Out.WriteLine();
-        Console.Out.Write(result.Report.ToText(digits: 4));
+        Console.Out.Write(result.Evaluation.ToText());
+        Console.Out.Write(RunReport.TemperatureText(result.Temperature));
         Console.Out.WriteLine();
-        Console.Out.WriteLine($"test accuracy {result.Report.Accuracy:P2} after {result.State.EpochsCompleted} epochs (best epoch {result.State.BestEpoch}); outputs in {Path.GetFullPath(outputDirectory)}");
+        Console.Out.WriteLine($"test accuracy {result.Evaluation.Accuracy:P2} after {result.State.EpochsCompleted} epochs (best epoch {result.State.BestEpoch}); outputs in {Path.GetFullPath(outputDirectory)}");
         return ExitCodes.Success;
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Negentropy.Cli.Rendering;
+using Negentropy.Reporting;
 using Negentropy.Training;
 using Spectre.Console;
 
@@ -12,30 +13,30 @@ public sealed class TrainCommand
     private readonly Option<string> data = new("--data") { Description = "'fashion-mnist', or a folder holding the four MNIST-style IDX files", DefaultValueFactory = _ => TrainingOptions.DefaultData };
     private readonly Option<string?> dataDirectory = new("--data-dir") { Description = "With --data fashion-mnist: read the files from this folder instead of /usr/share/datasets/fashion-mnist" };
     private readonly Option<string> model = new("--model") { Description = "Architecture: cnn or resnet", DefaultValueFactory = _ => TrainingOptions.DefaultModel };
-    private readonly Option<int?> width = new("--width") { Description = "Channels of the first stage (default: cnn 32, resnet 16)" };
-    private readonly Option<int?> depth = new("--depth") { Description = "cnn: conv blocks, 1 to 4 (default 3); resnet: layers 6n+2 (default 14)" };
-    private readonly Option<double> dropout = new("--dropout") { Description = "Dropout probability before the classifier", DefaultValueFactory = _ => TrainingOptions.DefaultDropout };
-    private readonly Option<int> epochs = new("--epochs") { Description = "Maximum number of epochs", DefaultValueFactory = _ => TrainingOptions.DefaultEpochs };
-    private readonly Option<int> batchSize = new("--batch-size") { Description = "Training batch size", DefaultValueFactory = _ => TrainingOptions.DefaultBatchSize };
+    private readonly Option<int?> width = NumberOptions.OptionalInteger("--width", "Channels of the first stage (default: cnn 32, resnet 16)");
+    private readonly Option<int?> depth = NumberOptions.OptionalInteger("--depth", "cnn: conv blocks, 1 to 4 (default 2); resnet: layers 6n+2 (default 14)");
+    private readonly Option<double> dropout = NumberOptions.Real("--dropout", "Dropout probability in the classifier head", TrainingOptions.DefaultDropout);
+    private readonly Option<int> epochs = NumberOptions.Integer("--epochs", "Maximum number of epochs", TrainingOptions.DefaultEpochs);
+    private readonly Option<int> batchSize = NumberOptions.Integer("--batch-size", "Training batch size, 1 to 65536", TrainingOptions.DefaultBatchSize);
     private readonly Option<string> optimizer = new("--optimizer") { Description = "adamw or sgd (Nesterov momentum)", DefaultValueFactory = _ => TrainingOptions.DefaultOptimizer };
-    private readonly Option<double?> learningRate = new("--lr") { Description = "Peak learning rate (default: adamw 0.002, sgd 0.05)" };
-    private readonly Option<double> weightDecay = new("--weight-decay") { Description = "Weight decay (decoupled for adamw)", DefaultValueFactory = _ => TrainingOptions.DefaultWeightDecay };
-    private readonly Option<double> momentum = new("--momentum") { Description = "SGD momentum", DefaultValueFactory = _ => TrainingOptions.DefaultMomentum };
-    private readonly Option<double> labelSmoothing = new("--label-smoothing") { Description = "Cross-entropy label smoothing in [0, 1)", DefaultValueFactory = _ => 0 };
+    private readonly Option<double?> learningRate = NumberOptions.OptionalReal("--lr", "Peak learning rate (default: adamw 0.002, sgd 0.05)");
+    private readonly Option<double> weightDecay = NumberOptions.Real("--weight-decay", "Weight decay (decoupled for adamw), 0 to 1", TrainingOptions.DefaultWeightDecay);
+    private readonly Option<double> momentum = NumberOptions.Real("--momentum", "SGD momentum, in [0, 1)", TrainingOptions.DefaultMomentum);
+    private readonly Option<double> labelSmoothing = NumberOptions.Real("--label-smoothing", "Cross-entropy label smoothing in [0, 1)", 0);
     private readonly Option<string> schedule = new("--schedule") { Description = "Learning-rate schedule: cosine (warm-up, then cosine decay) or constant", DefaultValueFactory = _ => TrainingOptions.DefaultSchedule };
-    private readonly Option<double?> warmupEpochs = new("--warmup-epochs") { Description = "Linear warm-up length in epochs (default: 5% of the run, at most 1 epoch)" };
-    private readonly Option<double> clipGradNorm = new("--clip-grad-norm") { Description = "Maximum global gradient L2 norm; 0 is off", DefaultValueFactory = _ => 0 };
-    private readonly Option<int> patience = new("--patience") { Description = "Early stopping: epochs without a lower validation loss; 0 is off", DefaultValueFactory = _ => TrainingOptions.DefaultPatience };
-    private readonly Option<int> seed = new("--seed") { Description = "Seed of initialization, dropout, the validation split and shuffling", DefaultValueFactory = _ => TrainingOptions.DefaultSeed };
-    private readonly Option<int?> threads = new("--threads") { Description = "libtorch intra-op threads (default: processor count)" };
-    private readonly Option<double> validationFraction = new("--val-fraction") { Description = "Share of the training set held out for validation, in (0, 0.9]", DefaultValueFactory = _ => TrainingOptions.DefaultValidationFraction };
-    private readonly Option<int?> limit = new("--limit") { Description = "Train on the first N training images only" };
-    private readonly Option<double> checkpointInterval = new("--checkpoint-interval") { Description = "Seconds between mid-epoch checkpoints; 0 writes them at epoch ends only", DefaultValueFactory = _ => TrainingOptions.DefaultCheckpointIntervalSeconds };
-    private readonly Option<string?> output = new("--out") { Description = "Folder for the model, metrics, predictions, report and checkpoints" };
-    private readonly Option<string?> resume = new("--resume") { Description = "Continue the run in this folder from its last checkpoint" };
+    private readonly Option<double?> warmupEpochs = NumberOptions.OptionalReal("--warmup-epochs", "Linear warm-up length in epochs (default: 5% of the run, at most 1 epoch)");
+    private readonly Option<double> clipGradNorm = NumberOptions.Real("--clip-grad-norm", "Maximum global gradient L2 norm; 0 is off", 0);
+    private readonly Option<int> patience = NumberOptions.Integer("--patience", "Early stopping: epochs without a lower validation loss; 0 is off", TrainingOptions.DefaultPatience);
+    private readonly Option<int> seed = NumberOptions.Integer("--seed", "Seed of initialization, dropout, the validation split and shuffling", TrainingOptions.DefaultSeed);
+    private readonly Option<int?> threads = NumberOptions.OptionalInteger("--threads", "libtorch intra-op threads (default: processor count)");
+    private readonly Option<double> validationFraction = NumberOptions.Real("--val-fraction", "Share of the training set held out for validation, in (0, 0.9]", TrainingOptions.DefaultValidationFraction);
+    private readonly Option<int?> limit = NumberOptions.OptionalInteger("--limit", "Train on the first N training images only (default: all)");
+    private readonly Option<double> checkpointInterval = NumberOptions.Real("--checkpoint-interval", "Seconds between mid-epoch checkpoints; 0 writes them at epoch ends only", TrainingOptions.DefaultCheckpointIntervalSeconds);
+    private readonly Option<string?> output = new("--out") { Description = "Folder for the model, metrics, predictions, report and checkpoints (required unless --resume)" };
+    private readonly Option<string?> resume = new("--resume") { Description = "Continue the run in this folder from its last checkpoint; only --epochs, --threads, --progress and --log-interval may go with it" };
     private readonly Option<bool> overwrite = new("--overwrite") { Description = "Replace an earlier run's outputs in the --out folder" };
     private readonly Option<string> progress = new("--progress") { Description = "auto, bar or plain; auto shows a bar on a terminal and plain lines otherwise", DefaultValueFactory = _ => "auto" };
-    private readonly Option<double> logInterval = new("--log-interval") { Description = "Seconds between progress lines in plain mode", DefaultValueFactory = _ => PlainTrainingObserver.DefaultIntervalSeconds };
+    private readonly Option<double> logInterval = NumberOptions.Real("--log-interval", "Seconds between progress lines in plain mode", PlainTrainingObserver.DefaultIntervalSeconds);
     private readonly Option<bool> verbose;
 
     public TrainCommand(Option<bool> verbose)
@@ -81,9 +82,10 @@ public sealed class TrainCommand
         }
 
         Console.Out.WriteLine();
-        Console.Out.Write(result.Report.ToText(digits: 4));
+        Console.Out.Write(result.Evaluation.ToText());
+        Console.Out.Write(RunReport.TemperatureText(result.Temperature));
         Console.Out.WriteLine();
-        Console.Out.WriteLine($"test accuracy {result.Report.Accuracy:P2}, log loss {result.Test.MeanLoss:F4} nats, mean predictive entropy {result.Test.MeanEntropyBits:F3} bits");
+        Console.Out.WriteLine(FormattableString.Invariant($"test accuracy {result.Evaluation.Accuracy:P2}, log loss {result.Evaluation.LogLoss:F4} nats, bits learned {result.Evaluation.BitsLearned:F3} of {result.Evaluation.LabelEntropyBits:F3}"));
         Console.Out.WriteLine($"outputs: {Path.GetFullPath(result.OutputDirectory)}");
         return ExitCodes.Success;
     }
@@ -93,18 +95,18 @@ public sealed class TrainCommand
     {
         Data = parseResult.GetValue(data)!,
         DataDirectory = parseResult.GetValue(dataDirectory),
-        Model = parseResult.GetValue(model)!,
+        Model = parseResult.GetValue(model)!.ToLowerInvariant(),
         Width = parseResult.GetValue(width),
         Depth = parseResult.GetValue(depth),
         Dropout = parseResult.GetValue(dropout),
         Epochs = parseResult.GetValue(epochs),
         BatchSize = parseResult.GetValue(batchSize),
-        Optimizer = parseResult.GetValue(optimizer)!,
+        Optimizer = parseResult.GetValue(optimizer)!.ToLowerInvariant(),
         LearningRate = parseResult.GetValue(learningRate),
         WeightDecay = parseResult.GetValue(weightDecay),
         Momentum = parseResult.GetValue(momentum),
         LabelSmoothing = parseResult.GetValue(labelSmoothing),
-        Schedule = parseResult.GetValue(schedule)!,
+        Schedule = parseResult.GetValue(schedule)!.ToLowerInvariant(),
         WarmupEpochs = parseResult.GetValue(warmupEpochs),
         ClipGradNorm = parseResult.GetValue(clipGradNorm),
         Patience = parseResult.GetValue(patience),
@@ -132,16 +134,20 @@ public sealed class TrainCommand
 
     private void RejectOptionsFixedByResume(ParseResult parseResult)
     {
+        if (IsSpecified(parseResult, output) || IsSpecified(parseResult, overwrite))
+        {
+            throw new UserInputException("--out and --overwrite do not go with --resume: a resumed run writes into its own folder");
+        }
         Option[] fixedOptions =
         {
             data, dataDirectory, model, width, depth, dropout, batchSize, optimizer, learningRate, weightDecay, momentum,
-            labelSmoothing, schedule, warmupEpochs, clipGradNorm, patience, seed, validationFraction, limit, checkpointInterval, output, overwrite,
+            labelSmoothing, schedule, warmupEpochs, clipGradNorm, patience, seed, validationFraction, limit, checkpointInterval,
         };
         string[] specified = fixedOptions.Where(option => IsSpecified(parseResult, option)).Select(option => option.Name).ToArray();
         if (specified.Length > 0)
         {
             throw new UserInputException(
-                $"{string.Join(", ", specified)} cannot be changed with --resume: a resumed run keeps the options it started with; only --epochs and --threads may change");
+                $"{string.Join(", ", specified)} cannot be given with --resume: a resumed run keeps the options it started with (see its model.json or checkpoint); only --epochs, --threads, --progress and --log-interval may go with --resume");
         }
     }
 

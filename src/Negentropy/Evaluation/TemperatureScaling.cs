@@ -13,6 +13,40 @@ namespace Negentropy.Evaluation;
 /// </remarks>
 public static class TemperatureScaling
 {
+    /// <summary>A temperature fitted on validation predictions, with NLL (nats) and top-label ECE before and after, on validation and test.</summary>
+    public sealed record Summary(double Temperature, int ValidationSamples,
+        double ValidationNllBefore, double ValidationNllAfter, double ValidationEceBefore, double ValidationEceAfter,
+        double TestNllBefore, double TestNllAfter, double TestEceBefore, double TestEceAfter)
+    {
+        public System.Text.Json.Nodes.JsonObject ToJson() => new()
+        {
+            ["temperature"] = Temperature,
+            ["fitted_on_samples"] = ValidationSamples,
+            ["validation"] = new System.Text.Json.Nodes.JsonObject { ["nll_before"] = ValidationNllBefore, ["nll_after"] = ValidationNllAfter, ["ece_before"] = ValidationEceBefore, ["ece_after"] = ValidationEceAfter },
+            ["test"] = new System.Text.Json.Nodes.JsonObject { ["nll_before"] = TestNllBefore, ["nll_after"] = TestNllAfter, ["ece_before"] = TestEceBefore, ["ece_after"] = TestEceAfter },
+        };
+    }
+
+    /// <summary>Fits T on validation probabilities and measures NLL and ECE before and after on both sets.</summary>
+    public static Summary FitAndCompare(IReadOnlyList<int> validationTargets, double[] validationProbs,
+        IReadOnlyList<int> testTargets, double[] testProbs, int numClasses, int bins = Calibration.DefaultBins)
+    {
+        double[] validationLogits = LogitsFromProbabilities(validationProbs);
+        double[] testLogits = LogitsFromProbabilities(testProbs);
+        double temperature = Fit(validationTargets, validationLogits, numClasses);
+        double[] validationScaled = Apply(validationLogits, numClasses, temperature);
+        double[] testScaled = Apply(testLogits, numClasses, temperature);
+        return new Summary(temperature, validationTargets.Count,
+            NegativeLogLikelihood(validationTargets, validationLogits, numClasses, 1.0),
+            NegativeLogLikelihood(validationTargets, validationLogits, numClasses, temperature),
+            Calibration.ExpectedCalibrationError(validationTargets, validationProbs, numClasses, bins),
+            Calibration.ExpectedCalibrationError(validationTargets, validationScaled, numClasses, bins),
+            NegativeLogLikelihood(testTargets, testLogits, numClasses, 1.0),
+            NegativeLogLikelihood(testTargets, testLogits, numClasses, temperature),
+            Calibration.ExpectedCalibrationError(testTargets, testProbs, numClasses, bins),
+            Calibration.ExpectedCalibrationError(testTargets, testScaled, numClasses, bins));
+    }
+
     public const double MinTemperature = 0.01;
     public const double MaxTemperature = 100;
     private const int Iterations = 100;

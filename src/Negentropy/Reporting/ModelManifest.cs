@@ -48,6 +48,12 @@ public sealed record ModelManifest
 
     [JsonPropertyName("epochs_completed")] public int EpochsCompleted { get; init; }
 
+    /// <summary>
+    /// Temperature fitted on the validation split by minimizing NLL; dividing the logits by it gives
+    /// calibrated probabilities. The weights themselves are not scaled. Null when none was fitted.
+    /// </summary>
+    [JsonPropertyName("temperature")] public double? Temperature { get; init; }
+
     [JsonPropertyName("weights")] public string WeightsFile { get; init; } = DefaultWeightsFile;
 
     [JsonPropertyName("weights_format")] public string WeightsFormat { get; init; } = "torchsharp-module-save";

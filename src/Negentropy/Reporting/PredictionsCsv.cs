@@ -5,15 +5,20 @@ using Negentropy.Training;
 namespace Negentropy.Reporting;
 
 /// <summary>
-/// test_predictions.csv (format version 1): a header <c>label,&lt;class 1&gt;,…,&lt;class K&gt;</c>, then one row
+/// test_predictions.csv and val_predictions.csv (format version 1): a header <c>label,&lt;class 1&gt;,…,&lt;class K&gt;</c>, then one row
 /// per test sample in the test set's order, with the true class name and each class's probability
 /// to 9 significant digits. Fields follow RFC 4180: a name with a comma, quote or line break is quoted.
 /// </summary>
 public static class PredictionsCsv
 {
     public const string FileName = "test_predictions.csv";
+    public const string ValidationFileName = "val_predictions.csv";
 
-    public static void Write(string folder, PredictionSet predictions, IReadOnlyList<string> classNames)
+    /// <summary>Rounds each probability to the 9 significant digits the file holds, so figures computed from the result equal those computed from the file.</summary>
+    public static double[] RoundToWrittenPrecision(double[] probabilities) =>
+        probabilities.Select(p => double.Parse(p.ToString("G9", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)).ToArray();
+
+    public static void Write(string folder, PredictionSet predictions, IReadOnlyList<string> classNames, string fileName = FileName)
     {
         var text = new StringBuilder();
         text.Append("label");
@@ -33,7 +38,7 @@ public static class PredictionsCsv
             }
             text.Append('\n');
         }
-        AtomicFile.WriteAllText(Path.Combine(folder, FileName), text.ToString());
+        AtomicFile.WriteAllText(Path.Combine(folder, fileName), text.ToString());
     }
 
     /// <summary>Quotes a field when RFC 4180 requires it, doubling embedded quotes.</summary>

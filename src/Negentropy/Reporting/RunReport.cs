@@ -5,60 +5,52 @@ using Negentropy.Training;
 namespace Negentropy.Reporting;
 
 /// <summary>
-/// report.json (format version 1) and classification_report.txt. report.json nests scikit-learn's
-/// <c>output_dict=True</c> structure under "classification_report", beside the run's test figures,
-/// data sizes and training summary; the text file is scikit-learn's layout with 4 digits.
+/// report.json (format version 1) and classification_report.txt of a training run. report.json is the
+/// JSON of <c>negentropy eval --json</c> for test_predictions.csv (see <see cref="EvaluationReport"/>),
+/// with four more sections: "model", "data", "training" and "temperature_scaling". The text file is
+/// <see cref="EvaluationReport.ToText"/>: scikit-learn's classification report, then the other figures.
 /// </summary>
 public static class RunReport
 {
-    public const int FormatVersion = 1;
     public const string JsonFileName = "report.json";
     public const string TextFileName = "classification_report.txt";
-    public const int TextDigits = 4;
 
     /// <summary>Sizes of the splits the run used.</summary>
     public sealed record DataSummary(string Source, int TrainSamples, int ValidationSamples, int TestSamples);
 
     public static void Write(string folder, ModelManifest manifest, DataSummary data, TrainingState state,
-        PredictionSet test, ClassificationReport report, double trainingSeconds)
+        EvaluationReport evaluation, TemperatureScaling.Summary temperature, double trainingSeconds)
     {
-        var warnings = new JsonArray();
-        if (report.IllDefinedClasses.Count > 0)
+        JsonObject json = evaluation.ToJson();
+        json["model"] = new JsonObject
         {
-            warnings.Add($"precision or recall is ill-defined (no predicted or no true samples) for {string.Join(", ", report.IllDefinedClasses)}; set to 0 as scikit-learn's zero_division default does");
-        }
-
-        var json = new JsonObject
-        {
-            ["format_version"] = FormatVersion,
-            ["model"] = new JsonObject { ["name"] = manifest.Name, ["version"] = manifest.Version, ["architecture"] = manifest.Spec.Architecture, ["parameter_count"] = manifest.ParameterCount },
-            ["data"] = new JsonObject
-            {
-                ["source"] = data.Source,
-                ["train_samples"] = data.TrainSamples,
-                ["val_samples"] = data.ValidationSamples,
-                ["test_samples"] = data.TestSamples,
-            },
-            ["training"] = new JsonObject
-            {
-                ["epochs_completed"] = state.EpochsCompleted,
-                ["best_epoch"] = state.BestEpoch,
-                ["best_val_loss"] = state.BestValidationLoss,
-                ["stopped_early"] = state.StoppedEarly,
-                ["seconds"] = trainingSeconds,
-            },
-            ["test"] = new JsonObject
-            {
-                ["samples"] = test.Count,
-                ["accuracy"] = report.Accuracy,
-                ["log_loss"] = test.MeanLoss,
-                ["mean_entropy_bits"] = test.MeanEntropyBits,
-            },
-            ["classification_report"] = report.ToJson(),
-            ["warnings"] = warnings,
+            ["name"] = manifest.Name,
+            ["version"] = manifest.Version,
+            ["architecture"] = manifest.Spec.Architecture,
+            ["parameter_count"] = manifest.ParameterCount,
         };
+        json["data"] = new JsonObject
+        {
+            ["source"] = data.Source,
+            ["train_samples"] = data.TrainSamples,
+            ["val_samples"] = data.ValidationSamples,
+            ["test_samples"] = data.TestSamples,
+        };
+        json["training"] = new JsonObject
+        {
+            ["epochs_completed"] = state.EpochsCompleted,
+            ["best_epoch"] = state.BestEpoch,
+            ["best_val_loss"] = state.BestValidationLoss,
+            ["stopped_early"] = state.StoppedEarly,
+            ["seconds"] = trainingSeconds,
+        };
+        json["temperature_scaling"] = temperature.ToJson();
 
         AtomicFile.WriteAllText(Path.Combine(folder, JsonFileName), json.ToJsonString(JsonFormats.Indented) + "\n");
-        AtomicFile.WriteAllText(Path.Combine(folder, TextFileName), report.ToText(TextDigits));
+        AtomicFile.WriteAllText(Path.Combine(folder, TextFileName), evaluation.ToText() + TemperatureText(temperature));
     }
+
+    /// <summary>Formats the temperature-scaling lines of the text report.</summary>
+    public static string TemperatureText(TemperatureScaling.Summary temperature) => FormattableString.Invariant(
+        $"temperature scaling: T = {temperature.Temperature:F4} fitted on {temperature.ValidationSamples} validation samples; test NLL {temperature.TestNllBefore:F4} -> {temperature.TestNllAfter:F4} nats, test ECE {temperature.TestEceBefore:F4} -> {temperature.TestEceAfter:F4}\n");
 }

@@ -14,8 +14,8 @@ namespace Negentropy.Training;
 /// best weights on the test set and write every output into the run folder.
 /// </summary>
 /// <remarks>
-/// Run folder layout: model.json, model.bin, metrics.jsonl, test_predictions.csv, report.json,
-/// classification_report.txt and checkpoints/{last,best}.ckpt. Inputs are checked before the folder
+/// Run folder layout: model.json, model.bin, metrics.jsonl, test_predictions.csv, val_predictions.csv,
+/// report.json, classification_report.txt and checkpoints/{last,best}.ckpt. Inputs are checked before the folder
 /// is created, so bad input leaves nothing behind.
 /// </remarks>
 public static class TrainingRun
@@ -23,7 +23,7 @@ public static class TrainingRun
     public const string CheckpointFolderName = "checkpoints";
 
     /// <summary>The outcome of a finished run.</summary>
-    public sealed record Result(string OutputDirectory, ClassificationReport Report, PredictionSet Test, TrainingState State, ModelManifest Manifest);
+    public sealed record Result(string OutputDirectory, EvaluationReport Evaluation, TemperatureScaling.Summary Temperature, TrainingState State, ModelManifest Manifest);
 
     /// <summary>Starts a new run that writes into <paramref name="outputDirectory"/>.</summary>
     /// <param name="overwrite">Replace the outputs of an earlier run in that folder instead of failing.</param>
@@ -31,6 +31,16 @@ public static class TrainingRun
     {
         options.ThrowIfInvalid();
         RequireUsableOutputFolder(outputDirectory, overwrite);
+
+        // The run records the values it uses, not the defaults' absence.
+        options = options with
+        {
+            LearningRate = options.EffectiveLearningRate,
+            Width = options.EffectiveWidth,
+            Depth = options.EffectiveDepth,
+            WarmupEpochs = options.EffectiveWarmupEpochs,
+            Threads = options.EffectiveThreads,
+        };
         TorchRuntime.Configure(options.EffectiveThreads, options.Seed);
 
         PreparedData data = PrepareData(options, normalization: null);
@@ -58,6 +68,10 @@ public static class TrainingRun
     public static Result Resume(string runDirectory, int? epochs, int? threads, ITrainingObserver observer, CancellationToken cancellationToken)
     {
         string lastPath = Path.Combine(runDirectory, CheckpointFolderName, Trainer.LastCheckpointName);
+        if (File.Exists(runDirectory))
+        {
+            throw new UserInputException($"--resume {runDirectory} is a file; pass the --out folder of the run to continue");
+        }
         if (!Directory.Exists(runDirectory))
         {
             throw new UserInputException($"--resume {runDirectory}: folder not found");
@@ -67,7 +81,7 @@ public static class TrainingRun
         options.ThrowIfInvalid();
         if (options.Epochs < saved.EpochsCompleted)
         {
-            throw new UserInputException($"--epochs {options.Epochs} is less than the {saved.EpochsCompleted} epochs the run in {runDirectory} has already completed");
+            throw new UserInputException($"--epochs {options.Epochs} is less than the {saved.EpochsCompleted} epochs the run in {runDirectory} has already completed; pass --epochs {saved.EpochsCompleted} or more, or leave it out");
         }
         TorchRuntime.Configure(options.EffectiveThreads, options.Seed);
 
@@ -92,8 +106,13 @@ public static class TrainingRun
         using var train = new ImageTensors(data.Train, state.Normalization);
         using var validation = new ImageTensors(data.Validation, state.Normalization);
         LogDecisions(observer, state, data, model, checkpointFolder);
-        if (resume)
+        if (resume && state.IsFinished)
         {
+            observer.OnMessage($"the run in {outputDirectory} has finished training; evaluating its best checkpoint again and rewriting the outputs");
+        }
+        else if (resume)
+        {
+            // Changing --epochs changes the schedule's length, so the learning rate follows the new cosine curve from here.
             observer.OnMessage($"resuming from {Path.Combine(checkpointFolder, Trainer.LastCheckpointName)}: epoch {state.EpochsCompleted + 1}, step {state.StepInEpoch}");
         }
 
@@ -109,18 +128,27 @@ public static class TrainingRun
         Checkpoint.Load(trainer.BestCheckpointPath, model, optimizer: null);
         using var test = new ImageTensors(data.Test, state.Normalization);
         PredictionSet testPredictions = Evaluator.Predict(model, test, state.ClassNames.Count);
-        ClassificationReport report = ClassificationReport.Compute(testPredictions.Targets, testPredictions.Preds(), state.ClassNames);
+        PredictionSet validationPredictions = Evaluator.Predict(model, validation, state.ClassNames.Count);
 
-        ModelManifest manifest = CreateManifest(state, data, model);
+        // Figures come from the probabilities as test_predictions.csv holds them, so that
+        // 'negentropy eval' on that file reproduces report.json exactly.
+        double[] testProbs = PredictionsCsv.RoundToWrittenPrecision(testPredictions.Probabilities);
+        double[] validationProbs = PredictionsCsv.RoundToWrittenPrecision(validationPredictions.Probabilities);
+        EvaluationReport evaluation = EvaluationReport.Compute(testPredictions.Targets, testProbs, state.ClassNames);
+        TemperatureScaling.Summary temperature = TemperatureScaling.FitAndCompare(
+            validationPredictions.Targets, validationProbs, testPredictions.Targets, testProbs, state.ClassNames.Count);
+
+        ModelManifest manifest = CreateManifest(state, data, model) with { Temperature = temperature.Temperature };
         SavedModel.Save(outputDirectory, manifest, model);
         MetricsLog.Write(outputDirectory, state.History);
         PredictionsCsv.Write(outputDirectory, testPredictions, state.ClassNames);
+        PredictionsCsv.Write(outputDirectory, validationPredictions, state.ClassNames, PredictionsCsv.ValidationFileName);
         double seconds = state.History.Sum(m => m.Seconds);
         RunReport.Write(outputDirectory, manifest,
             new RunReport.DataSummary(data.Source, data.Train.Count, data.Validation.Count, data.Test.Count),
-            state, testPredictions, report, seconds);
+            state, evaluation, temperature, seconds);
         observer.OnMessage($"finished in {TimeProvider.System.GetElapsedTime(started).TotalSeconds:F1} s; outputs in {Path.GetFullPath(outputDirectory)}");
-        return new Result(outputDirectory, report, testPredictions, state, manifest);
+        return new Result(outputDirectory, evaluation, temperature, state, manifest);
     }
 
     private sealed record PreparedData(ImageDataset Train, ImageDataset Validation, ImageDataset Test, ChannelNormalization Normalization, string Source);
@@ -154,8 +182,13 @@ public static class TrainingRun
         observer.OnDecision("threads", Invariant($"{torch.get_num_threads()} (libtorch intra-op; {Environment.ProcessorCount} processors)"));
         observer.OnDecision("seed", Invariant($"{options.Seed}"));
         observer.OnDecision("data", data.Source);
-        observer.OnDecision("samples", Invariant($"train {data.Train.Count}, validation {data.Validation.Count} ({options.ValidationFraction * 100:0.#}%, stratified), test {data.Test.Count}{(options.Limit is int limit ? $", limited to the first {limit} training images" : "")}"));
+        observer.OnDecision("samples", Invariant($"train {data.Train.Count}, validation {data.Validation.Count} ({options.ValidationFraction * 100:0.#}%, stratified), test {data.Test.Count}{(options.Limit is int limit && data.Train.Count + data.Validation.Count == limit ? $", limited to the first {limit} training images" : "")}"));
         observer.OnDecision("input", Invariant($"{data.Train.Channels}x{data.Train.Height}x{data.Train.Width}, {data.Train.NumClasses} classes"));
+        string[] unseen = Enumerable.Range(0, data.Train.NumClasses).Where(k => !data.Train.Labels.Contains(k)).Select(k => data.Train.ClassNames[k]).ToArray();
+        if (unseen.Length > 0)
+        {
+            observer.OnDecision("warning", $"{unseen.Length} classes have no training images ({string.Join(", ", unseen.Take(10))}{(unseen.Length > 10 ? ", …" : "")}); the model cannot learn them");
+        }
         observer.OnDecision("normalization", Invariant($"mean {string.Join("/", state.Normalization.Mean.Select(m => m.ToString("F4", CultureInfo.InvariantCulture)))}, std {string.Join("/", state.Normalization.Std.Select(s => s.ToString("F4", CultureInfo.InvariantCulture)))} (training split)"));
         observer.OnDecision("model", Invariant($"{state.Spec.Architecture} width {state.Spec.Width} depth {state.Spec.Depth} dropout {state.Spec.Dropout}, {ModelFactory.CountParameters(model):N0} parameters"));
         observer.OnDecision("optimizer", Invariant($"{options.Optimizer} lr {options.EffectiveLearningRate} weight decay {options.WeightDecay}{(options.Optimizer == "sgd" ? $" momentum {options.Momentum}" : "")}, batch {options.BatchSize}"));
@@ -188,14 +221,29 @@ public static class TrainingRun
     private static readonly string[] RunOutputNames =
     {
         ModelManifest.FileName, ModelManifest.DefaultWeightsFile, MetricsLog.FileName, PredictionsCsv.FileName,
-        RunReport.JsonFileName, RunReport.TextFileName,
+        PredictionsCsv.ValidationFileName, RunReport.JsonFileName, RunReport.TextFileName,
     };
 
     private static void RequireUsableOutputFolder(string outputDirectory, bool overwrite)
     {
+        if (string.IsNullOrWhiteSpace(outputDirectory))
+        {
+            throw new UserInputException("--out is empty; pass a folder for the run's outputs");
+        }
         if (File.Exists(outputDirectory))
         {
             throw new UserInputException($"--out {outputDirectory} is a file; pass a folder for the run's outputs");
+        }
+        for (string? ancestor = Path.GetDirectoryName(Path.GetFullPath(outputDirectory)); ancestor is not null; ancestor = Path.GetDirectoryName(ancestor))
+        {
+            if (File.Exists(ancestor))
+            {
+                throw new UserInputException($"--out {outputDirectory}: {ancestor} is a file, so the folder cannot be created there");
+            }
+            if (Directory.Exists(ancestor))
+            {
+                break;
+            }
         }
         bool containsRun = Directory.Exists(Path.Combine(outputDirectory, CheckpointFolderName))
             || RunOutputNames.Any(name => File.Exists(Path.Combine(outputDirectory, name)));

@@ -63,6 +63,21 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal("cnn", manifest["architecture"]!["architecture"]!.GetValue<string>());
         Assert.Equal(FashionMnist.ClassNames, manifest["class_names"]!.AsArray().Select(n => n!.GetValue<string>()));
         Assert.True(File.Exists(Path.Combine(output, "model.bin")));
+        Assert.True(manifest["temperature"]!.GetValue<double>() > 0);
+        Assert.Contains("bits learned H(Y) - cross-entropy", text);
+        Assert.Contains("temperature scaling: T = ", text);
+        Assert.Equal(report["log_loss"]!.GetValue<double>(), report["cross_entropy_bits"]!.GetValue<double>() * Math.Log(2), 12);
+
+        // report.json holds exactly what 'negentropy eval --json' computes from test_predictions.csv.
+        CliProcess.Outcome evaluation = CliProcess.Run("eval", "--predictions", Path.Combine(output, "test_predictions.csv"), "--json");
+        Assert.True(evaluation.ExitCode == 0, evaluation.Error);
+        JsonObject evaluated = JsonNode.Parse(evaluation.Output)!.AsObject();
+        foreach ((string key, JsonNode? value) in evaluated)
+        {
+            Assert.True(report.ContainsKey(key), $"report.json lacks {key}");
+            Assert.True(JsonNode.DeepEquals(value, report[key]), $"report.json and eval --json differ in {key}");
+        }
+        Assert.Equal(validationCount + 1, File.ReadAllLines(Path.Combine(output, "val_predictions.csv")).Length);
         Assert.True(File.Exists(Path.Combine(output, "checkpoints", "best.ckpt")));
         Assert.Empty(Directory.GetFiles(output, "*.tmp", SearchOption.AllDirectories));
     }
@@ -121,7 +136,7 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Sigterm_WritesCheckpointAndExits130()
+    public async Task Sigterm_WritesCheckpointAndExits143()
     {
         Assert.True(FashionMnist.IsInstalled(), $"Fashion-MNIST is missing from {FashionMnist.DefaultDirectory}");
         string output = folder.Combine("terminated");
@@ -137,7 +152,7 @@ public sealed class TrainCommandTests : IDisposable
         using var stopTimeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         await process.WaitForExitAsync(stopTimeout.Token);
 
-        Assert.Equal(130, process.ExitCode);
+        Assert.Equal(143, process.ExitCode);
         Assert.Contains("error: interrupted; the last checkpoint was written", await error);
         TrainingState state = Checkpoint.ReadState(last);
         Assert.True(state.StepInEpoch > 0 || state.EpochsCompleted > 0, "the checkpoint written on SIGTERM should hold progress");
