@@ -27,9 +27,15 @@ public static class Calibration
         Ece(TopLabelBins(targets, probs, numClasses, bins), targets.Count);
 
     /// <summary>Maximum calibration error: the largest |accuracy − confidence| over non-empty equal-width bins.</summary>
-    public static double MaximumCalibrationError(IReadOnlyList<int> targets, ReadOnlySpan<double> probs, int numClasses, int bins = DefaultBins)
+    public static double MaximumCalibrationError(IReadOnlyList<int> targets, ReadOnlySpan<double> probs, int numClasses, int bins = DefaultBins) =>
+        MceFromBins(TopLabelBins(targets, probs, numClasses, bins));
+
+    /// <summary>ECE from reliability bins of <paramref name="rows"/> samples.</summary>
+    public static double EceFromBins(Bin[] reliability, int rows) => Ece(reliability, rows);
+
+    /// <summary>MCE from reliability bins; NaN when every bin is empty.</summary>
+    public static double MceFromBins(Bin[] reliability)
     {
-        Bin[] reliability = TopLabelBins(targets, probs, numClasses, bins);
         double max = double.NaN;
         foreach (Bin bin in reliability.Where(b => b.Count > 0))
         {
@@ -47,7 +53,8 @@ public static class Calibration
     {
         RequireBins(bins);
         (double[] confidence, bool[] correct) = TopLabel(targets, probs, numClasses);
-        int[] order = Enumerable.Range(0, confidence.Length).OrderBy(i => confidence[i]).ToArray();
+        // The radix sort is stable, as numpy's argsort(kind="stable"), so ties split the same way.
+        (_, int[] order) = RadixSort.Sort(confidence);
         int n = order.Length;
         double ece = 0;
         int start = 0;
@@ -75,19 +82,20 @@ public static class Calibration
     public static double ClasswiseCalibrationError(IReadOnlyList<int> targets, ReadOnlySpan<double> probs, int numClasses, int bins = DefaultBins)
     {
         int rows = targets.Count;
-        double total = 0;
-        var confidence = new double[rows];
-        var outcome = new bool[rows];
-        for (int k = 0; k < numClasses; k++)
+        double[] values = probs.ToArray();
+        var perClass = new double[numClasses];
+        Parallel.For(0, numClasses, k =>
         {
+            var confidence = new double[rows];
+            var outcome = new bool[rows];
             for (int i = 0; i < rows; i++)
             {
-                confidence[i] = probs[(i * numClasses) + k];
+                confidence[i] = values[(i * numClasses) + k];
                 outcome[i] = targets[i] == k;
             }
-            total += Ece(EqualWidthBins(confidence, outcome, bins), rows);
-        }
-        return total / numClasses;
+            perClass[k] = Ece(EqualWidthBins(confidence, outcome, bins), rows);
+        });
+        return perClass.Sum() / numClasses;
     }
 
     /// <summary>Returns the equal-width bin of <paramref name="confidence"/>: bin b covers (b/B, (b+1)/B], bin 0 also 0.</summary>

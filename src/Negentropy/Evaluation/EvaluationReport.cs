@@ -109,13 +109,14 @@ public sealed class EvaluationReport
         }
         int[] preds = Argmax(probs, rows, numClasses);
         var confusion = ConfusionMatrix.Compute(targets, preds, numClasses);
-        RankingMetrics.ClassRanking[] rankings = RankingMetrics.Rank(probs, rows, numClasses);
-        RankingMetrics.OneVsRest ovr = RankingMetrics.RocAucOneVsRest(targets, numClasses, rankings);
-        double[] averagePrecision = RankingMetrics.AveragePrecisionPerClass(targets, numClasses, rankings);
+        ScoreRankings rankings = ScoreRankings.Create(probs, targets, numClasses);
+        RankingMetrics.OneVsRest ovr = RankingMetrics.RocAucOneVsRest(rankings);
+        double[] averagePrecision = RankingMetrics.AveragePrecisionPerClass(rankings);
         var contingency = ContingencyInformation.FromLabels(targets, preds, numClasses);
         double logLoss = ProbabilityMetrics.LogLoss(targets, probs, numClasses);
         double labelEntropy = contingency.TargetEntropy(LogBase.Bits);
         double crossEntropyBits = logLoss / Math.Log(2);
+        Calibration.Bin[] reliability = Calibration.TopLabelBins(targets, probs, numClasses, bins);
 
         var report = new EvaluationReport(classNames, rows)
         {
@@ -131,15 +132,15 @@ public sealed class EvaluationReport
             BrierBinary = numClasses == 2 ? ProbabilityMetrics.BrierBinary(targets, probs) : double.NaN,
             RocAucBinary = numClasses == 2 ? ovr.PerClass[1] : double.NaN,
             RocAucOneVsRest = ovr,
-            RocAucOneVsOneMacro = RankingMetrics.RocAucOneVsOne(targets, numClasses, rankings),
+            RocAucOneVsOneMacro = RankingMetrics.RocAucOneVsOne(rankings),
             AveragePrecisionPerClass = averagePrecision,
             AveragePrecisionMacro = MeanOfDefined(averagePrecision),
             CalibrationBins = bins,
-            ExpectedCalibrationError = Calibration.ExpectedCalibrationError(targets, probs, numClasses, bins),
-            MaximumCalibrationError = Calibration.MaximumCalibrationError(targets, probs, numClasses, bins),
+            ExpectedCalibrationError = Calibration.EceFromBins(reliability, rows),
+            MaximumCalibrationError = Calibration.MceFromBins(reliability),
             EqualMassCalibrationError = Calibration.EqualMassCalibrationError(targets, probs, numClasses, bins),
             ClasswiseCalibrationError = Calibration.ClasswiseCalibrationError(targets, probs, numClasses, bins),
-            Reliability = Calibration.TopLabelBins(targets, probs, numClasses, bins),
+            Reliability = reliability,
             MeanEntropyBits = MeanEntropy(probs, rows, numClasses),
             LabelEntropyBits = labelEntropy,
             CrossEntropyBits = crossEntropyBits,

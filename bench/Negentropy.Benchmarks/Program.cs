@@ -1,0 +1,10 @@
+using BenchmarkDotNet.Running;
+using Negentropy.Benchmarks;
+
+if (args.Length > 0 && args[0] == "--stages")
+{
+    // A quick per-stage breakdown with a stopwatch, to find where the report's time goes.
+    StageTimings.Run();
+    return;
+}
+BenchmarkSwitcher.FromAssembly(typeof(EvaluationReportBenchmark).Assembly).Run(args);
