@@ -36,7 +36,7 @@ public sealed class ConfusionMatrix
     }
 
     /// <summary>
-    /// Returns the matrix divided by its row sums ("true"), column sums ("pred") or total ("all"); an
+    /// Returns the matrix divided by its row sums ("true"), column sums ("pred") or total ("all"). An
     /// empty row, column or matrix gives 0, as in scikit-learn.
     /// </summary>
     public double[,] Normalized(string normalize)

@@ -164,7 +164,11 @@ public sealed class EvaluationReport
                 nullWarnings.Add($"{name} is undefined for these data (NaN) and is written as null");
                 return null;
             }
-            return double.IsInfinity(value) ? JsonValue.Create(value > 0 ? "inf" : "-inf") : JsonValue.Create(value);
+            if (double.IsInfinity(value))
+            {
+                return JsonValue.Create(value > 0 ? "inf" : "-inf");
+            }
+            return JsonValue.Create(value);
         }
 
         var json = new JsonObject

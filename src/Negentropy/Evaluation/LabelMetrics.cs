@@ -19,7 +19,7 @@ public static class LabelMetrics
     }
 
     /// <summary>
-    /// Mean recall over the classes that occur in the targets; classes that are only predicted are left
+    /// Mean recall over the classes that occur in the targets. Classes that are only predicted are left
     /// out, as scikit-learn's balanced_accuracy_score does (it warns about them).
     /// </summary>
     public static double BalancedAccuracy(ConfusionMatrix matrix)

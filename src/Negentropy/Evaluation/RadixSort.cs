@@ -2,7 +2,7 @@ namespace Negentropy.Evaluation;
 
 /// <summary>
 /// Stable least-significant-digit radix sort of doubles, with the original index of each value.
-/// Doubles map to unsigned 64-bit keys whose integer order is the numeric order; four passes of
+/// Doubles map to unsigned 64-bit keys whose integer order is the numeric order. Four passes of
 /// 16 bits sort them, and a pass whose digit is the same for every key is skipped.
 /// </summary>
 public static class RadixSort
