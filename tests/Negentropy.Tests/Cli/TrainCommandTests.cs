@@ -78,6 +78,14 @@ public sealed class TrainCommandTests : IDisposable
             Assert.True(JsonNode.DeepEquals(value, report[key]), $"report.json and eval --json differ in {key}");
         }
         Assert.Equal(validationCount + 1, File.ReadAllLines(Path.Combine(output, "val_predictions.csv")).Length);
+
+        // eval --model predicts the test set again from the saved weights.
+        CliProcess.Outcome fromModel = CliProcess.Run("eval", "--model", output, "--data", "fashion-mnist", "--json");
+        Assert.True(fromModel.ExitCode == 0, fromModel.Error);
+        JsonObject modelJson = JsonNode.Parse(fromModel.Output)!.AsObject();
+        Assert.Equal(report["accuracy"]!.GetValue<double>(), modelJson["accuracy"]!.GetValue<double>(), 12);
+        Assert.Equal(report["log_loss"]!.GetValue<double>(), modelJson["log_loss"]!.GetValue<double>(), 6);
+        Assert.Equal(manifest["temperature"]!.GetValue<double>(), modelJson["temperature_scaling"]!["temperature"]!.GetValue<double>(), 4);
         Assert.True(File.Exists(Path.Combine(output, "checkpoints", "best.ckpt")));
         Assert.Empty(Directory.GetFiles(output, "*.tmp", SearchOption.AllDirectories));
     }
