@@ -52,6 +52,10 @@ public sealed class EvalCommand
         {
             throw new UserInputException("pass either --predictions FILE or --model DIR with --data SPEC");
         }
+        if (modelDirectory is not null && parseResult.GetValue(temperatureFrom) is not null)
+        {
+            throw new UserInputException("--temperature-from goes with --predictions; with --model the temperature is fitted on the run's own validation split");
+        }
 
         EvaluationReport report;
         TemperatureScaling.Summary? temperature = null;

@@ -7,7 +7,7 @@ namespace Negentropy.Cli.Rendering;
 public static class ProgressText
 {
     public static string StepLine(StepProgress progress) => string.Create(CultureInfo.InvariantCulture,
-        $"epoch {progress.Epoch}/{progress.Epochs} step {progress.Step}/{progress.Steps} loss {progress.Loss:F4} acc {progress.Accuracy:F4} {progress.SamplesPerSecond:F0} img/s lr {progress.LearningRate:G3} eta {Duration(progress.RemainingSeconds)}");
+        $"epoch {progress.Epoch}/{progress.Epochs} step {progress.Step}/{progress.Steps} loss {progress.Loss:F4} acc {progress.Accuracy:F4} {progress.SamplesPerSecond:F0} img/s lr {progress.LearningRate:g3} eta {Duration(progress.RemainingSeconds)}");
 
     public static string EpochSummary(EpochMetrics metrics, bool improved) => string.Create(CultureInfo.InvariantCulture,
         $"epoch {metrics.Epoch} done: train_loss {metrics.TrainLoss:F4} train_acc {metrics.TrainAccuracy:F4} val_loss {metrics.ValidationLoss:F4} val_acc {metrics.ValidationAccuracy:F4} val_entropy {metrics.ValidationMeanEntropyBits:F3} bits, {metrics.Seconds:F1} s, {metrics.TrainSamplesPerSecond:F0} img/s{(improved ? " (best so far)" : "")}");

@@ -82,7 +82,7 @@ public static class IdxImageFolder
         if (array.DataType != IdxDataType.UnsignedByte || array.Dimensions.Length != 3)
         {
             throw new UserInputException(
-                $"{path}: expected unsigned-byte images of shape [count, height, width], found {array.DataType} of shape [{string.Join(", ", array.Dimensions)}]");
+                $"{path}: expected unsigned-byte images of shape [count, height, width], found {IdxReader.TypeName(array.DataType)} values of shape [{string.Join(", ", array.Dimensions)}]");
         }
         if (array.Dimensions[0] == 0 || array.Dimensions[1] == 0 || array.Dimensions[2] == 0)
         {
@@ -97,7 +97,7 @@ public static class IdxImageFolder
         if (array.DataType != IdxDataType.UnsignedByte || array.Dimensions.Length != 1)
         {
             throw new UserInputException(
-                $"{path}: expected unsigned-byte labels of shape [count], found {array.DataType} of shape [{string.Join(", ", array.Dimensions)}]");
+                $"{path}: expected unsigned-byte labels of shape [count], found {IdxReader.TypeName(array.DataType)} values of shape [{string.Join(", ", array.Dimensions)}]");
         }
         return array.Data.Select(value => (int)value).ToArray();
     }
@@ -116,7 +116,7 @@ public static class IdxImageFolder
         {
             if (labels[i] >= numClasses)
             {
-                throw new UserInputException($"{path}: label {labels[i]} at index {i} is out of range: {namesSource} has {numClasses} classes (0 to {numClasses - 1})");
+                throw new UserInputException($"{path}: label {labels[i]} at index {i} is out of range: {namesSource} {numClasses} classes (0 to {numClasses - 1})");
             }
         }
     }
@@ -132,13 +132,13 @@ public static class IdxImageFolder
             {
                 throw new UserInputException($"{namesPath}: lists {names.Length} class names, but the labels go up to {numClasses - 1}; add one name per line for each class");
             }
-            return (names, namesPath);
+            return (names, $"{namesPath} names");
         }
         if (defaultClassNames is not null)
         {
-            return (defaultClassNames, "the dataset");
+            return (defaultClassNames, "the dataset has");
         }
         string[] numbered = Enumerable.Range(0, numClasses).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        return (numbered, $"the training labels (add a {ClassNamesFile} to name more classes)");
+        return (numbered, $"without a {ClassNamesFile}, the classes are those of the training labels,");
     }
 }

@@ -68,16 +68,28 @@ public static class IdxReader
         if (actualBytes < expectedBytes)
         {
             throw new UserInputException(
-                $"{sourceName}: truncated IDX data: the header [{string.Join(", ", dimensions)}] of {dataType} declares {expectedBytes} bytes, the file has {actualBytes}; download or copy the file again");
+                $"{sourceName}: truncated IDX data: the header declares [{string.Join(", ", dimensions)}] {TypeName(dataType)} values, {expectedBytes} bytes, but the file has {actualBytes}; download or copy the file again");
         }
         if (actualBytes > expectedBytes)
         {
             throw new UserInputException(
-                $"{sourceName}: IDX data size mismatch: the header [{string.Join(", ", dimensions)}] of {dataType} declares {expectedBytes} bytes, the file has {actualBytes} (trailing bytes)");
+                $"{sourceName}: IDX data size mismatch: the header declares [{string.Join(", ", dimensions)}] {TypeName(dataType)} values, {expectedBytes} bytes, but the file has {actualBytes} (trailing bytes)");
         }
 
         return new IdxArray(dataType, dimensions, content.AsSpan(headerLength).ToArray());
     }
+
+    /// <summary>Returns the C name of an IDX element type, as the format's description uses.</summary>
+    public static string TypeName(IdxDataType dataType) => dataType switch
+    {
+        IdxDataType.UnsignedByte => "unsigned byte",
+        IdxDataType.SignedByte => "signed byte",
+        IdxDataType.Int16 => "int16",
+        IdxDataType.Int32 => "int32",
+        IdxDataType.Float32 => "float32",
+        IdxDataType.Float64 => "float64",
+        _ => $"type 0x{(byte)dataType:X2}",
+    };
 
     /// <summary>Returns the element size in bytes, or null for an unknown type code.</summary>
     public static int? ElementSize(IdxDataType dataType) => dataType switch

@@ -190,13 +190,16 @@ public sealed class ClassificationReport
         return result;
     }
 
+    // NaN (zero_division NaN) is written as null: JSON has no NaN.
     private static JsonObject MetricsJson(ClassMetrics metrics) => new()
     {
-        ["precision"] = metrics.Precision,
-        ["recall"] = metrics.Recall,
-        ["f1-score"] = metrics.F1,
+        ["precision"] = NullIfNaN(metrics.Precision),
+        ["recall"] = NullIfNaN(metrics.Recall),
+        ["f1-score"] = NullIfNaN(metrics.F1),
         ["support"] = metrics.Support,
     };
+
+    private static JsonNode? NullIfNaN(double value) => double.IsNaN(value) ? null : JsonValue.Create(value);
 
     private static void AppendRow(StringBuilder text, string heading, ClassMetrics metrics, int width, int digits)
     {

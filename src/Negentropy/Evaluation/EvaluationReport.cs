@@ -267,11 +267,17 @@ public sealed class EvaluationReport
         if (Classification.IllDefinedClasses.Count > 0)
         {
             string value = double.IsNaN(zeroDivision) ? "NaN" : zeroDivision.ToString(CultureInfo.InvariantCulture);
-            warnings.Add($"precision or recall is ill-defined for {Classification.IllDefinedClasses.Count} classes ({string.Join(", ", Classification.IllDefinedClasses)}) because they have no predicted or no true samples; set to {value} (zero_division)");
+            int count = Classification.IllDefinedClasses.Count;
+            warnings.Add($"precision or recall is ill-defined for {count} {(count == 1 ? "class" : "classes")} ({string.Join(", ", Classification.IllDefinedClasses)}) because they have no predicted or no true samples; set to {value} (zero_division)");
         }
         if (RocAucOneVsRest.SkippedClasses.Count > 0)
         {
-            warnings.Add($"ROC AUC and average precision skip classes without positive or negative samples in the targets: {string.Join(", ", RocAucOneVsRest.SkippedClasses.Select(k => ClassNames[k]))}");
+            warnings.Add($"ROC AUC skips classes without positive or without negative samples in the targets, and leaves them out of its averages: {string.Join(", ", RocAucOneVsRest.SkippedClasses.Select(k => ClassNames[k]))}");
+        }
+        string[] noPositives = Enumerable.Range(0, ClassNames.Count).Where(k => double.IsNaN(AveragePrecisionPerClass[k])).Select(k => ClassNames[k]).ToArray();
+        if (noPositives.Length > 0)
+        {
+            warnings.Add($"average precision skips classes without positive samples in the targets, and leaves them out of its macro average: {string.Join(", ", noPositives)}");
         }
     }
 

@@ -7,7 +7,8 @@ namespace Negentropy.Information;
 /// <remarks>
 /// Plug-in estimates use the empirical frequencies (scikit-learn's mutual_info_score). The
 /// Miller–Madow correction (Miller, 1955) adds (m − 1)/(2N) nats to each plug-in entropy, where m is
-/// the number of non-empty cells, so I_MM = I + ((m_Y − 1) + (m_Ŷ − 1) − (m_YŶ − 1))/(2N).
+/// the number of non-empty cells, so I_MM = I + ((m_Y − 1) + (m_Ŷ − 1) − (m_YŶ − 1))/(2N). The correction
+/// can take I_MM below 0 on small samples; it is returned as computed.
 /// </remarks>
 public sealed class ContingencyInformation
 {

@@ -50,7 +50,7 @@ public static class PredictionsCsvReader
         }
         catch (CsvFormatException exception)
         {
-            throw new UserInputException($"{source} line {exception.LineNumber}: malformed CSV ({exception.Message}); quote fields that contain commas, quotes or line breaks", exception);
+            throw new UserInputException($"{source}: {exception.Message.TrimEnd('.')}; quote fields that contain commas, quotes or line breaks, and close every quote", exception);
         }
     }
 
@@ -71,6 +71,10 @@ public static class PredictionsCsvReader
         var classIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int k = 0; k < classNames.Length; k++)
         {
+            if (classNames[k].Trim().Length == 0)
+            {
+                throw new UserInputException($"{source} line 1: column {k + 2} has an empty class name");
+            }
             if (!classIndex.TryAdd(classNames[k], k))
             {
                 throw new UserInputException($"{source} line 1: class '{classNames[k]}' appears twice in the header");
@@ -140,7 +144,7 @@ public static class PredictionsCsvReader
         else if (Math.Abs(sum - 1) > RowSumTolerance)
         {
             throw new UserInputException(string.Create(CultureInfo.InvariantCulture,
-                $"{source} line {line}: probabilities sum to {sum:R}, not 1 within {RowSumTolerance}; fix the file or pass --renormalize to rescale each row"));
+                $"{source} line {line}: probabilities sum to {sum:R}, not 1 within 1e-6; fix the file or pass --renormalize to rescale each row"));
         }
     }
 

@@ -51,6 +51,11 @@ public static class RunReport
     }
 
     /// <summary>Formats the temperature-scaling lines of the text report.</summary>
-    public static string TemperatureText(TemperatureScaling.Summary temperature) => FormattableString.Invariant(
-        $"temperature scaling: T = {temperature.Temperature:F4} fitted on {temperature.ValidationSamples} validation samples; test NLL {temperature.TestNllBefore:F4} -> {temperature.TestNllAfter:F4} nats, test ECE {temperature.TestEceBefore:F4} -> {temperature.TestEceAfter:F4}\n");
+    public static string TemperatureText(TemperatureScaling.Summary temperature)
+    {
+        bool atBound = temperature.Temperature <= TemperatureScaling.MinTemperature * 1.001 || temperature.Temperature >= TemperatureScaling.MaxTemperature * 0.999;
+        string bound = atBound ? " (at the edge of the search range 0.01 to 100: the validation predictions are separable or constant)" : "";
+        return FormattableString.Invariant(
+            $"temperature scaling: T = {temperature.Temperature:F4}{bound} fitted on {temperature.ValidationSamples} validation samples; test NLL {temperature.TestNllBefore:F4} -> {temperature.TestNllAfter:F4} nats, test ECE {temperature.TestEceBefore:F4} -> {temperature.TestEceAfter:F4}\n");
+    }
 }

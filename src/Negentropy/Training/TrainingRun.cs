@@ -182,12 +182,12 @@ public static class TrainingRun
         observer.OnDecision("threads", Invariant($"{torch.get_num_threads()} (libtorch intra-op; {Environment.ProcessorCount} processors)"));
         observer.OnDecision("seed", Invariant($"{options.Seed}"));
         observer.OnDecision("data", data.Source);
-        observer.OnDecision("samples", Invariant($"train {data.Train.Count}, validation {data.Validation.Count} ({options.ValidationFraction * 100:0.#}%, stratified), test {data.Test.Count}{(options.Limit is int limit && data.Train.Count + data.Validation.Count == limit ? $", limited to the first {limit} training images" : "")}"));
+        observer.OnDecision("samples", Invariant($"train {data.Train.Count}, validation {data.Validation.Count} ({options.ValidationFraction * 100:0.#}%, stratified), test {data.Test.Count}{LimitText(options.Limit, data.Train.Count + data.Validation.Count)}"));
         observer.OnDecision("input", Invariant($"{data.Train.Channels}x{data.Train.Height}x{data.Train.Width}, {data.Train.NumClasses} classes"));
         string[] unseen = Enumerable.Range(0, data.Train.NumClasses).Where(k => !data.Train.Labels.Contains(k)).Select(k => data.Train.ClassNames[k]).ToArray();
         if (unseen.Length > 0)
         {
-            observer.OnDecision("warning", $"{unseen.Length} classes have no training images ({string.Join(", ", unseen.Take(10))}{(unseen.Length > 10 ? ", …" : "")}); the model cannot learn them");
+            observer.OnDecision("warning", $"{unseen.Length} {(unseen.Length == 1 ? "class has" : "classes have")} no training images ({string.Join(", ", unseen.Take(10))}{(unseen.Length > 10 ? ", …" : "")}); the model cannot learn them");
         }
         observer.OnDecision("normalization", Invariant($"mean {string.Join("/", state.Normalization.Mean.Select(m => m.ToString("F4", CultureInfo.InvariantCulture)))}, std {string.Join("/", state.Normalization.Std.Select(s => s.ToString("F4", CultureInfo.InvariantCulture)))} (training split)"));
         observer.OnDecision("model", Invariant($"{state.Spec.Architecture} width {state.Spec.Width} depth {state.Spec.Depth} dropout {state.Spec.Dropout}, {ModelFactory.CountParameters(model):N0} parameters"));
@@ -196,6 +196,13 @@ public static class TrainingRun
         observer.OnDecision("loss", Invariant($"cross-entropy, label smoothing {options.LabelSmoothing}, gradient clipping {(options.ClipGradNorm > 0 ? options.ClipGradNorm.ToString(CultureInfo.InvariantCulture) : "off")}"));
         observer.OnDecision("checkpoints", Invariant($"{checkpointFolder} (every {options.CheckpointIntervalSeconds} s and each epoch end)"));
     }
+
+    private static string LimitText(int? limit, int used) => limit switch
+    {
+        null => "",
+        int value when value == used => $", limited to the first {value} training images",
+        int value => $", --limit {value} is more than the {used} training images, so all are used",
+    };
 
     private static ModelManifest CreateManifest(TrainingState state, PreparedData data, nn.Module model)
     {

@@ -40,8 +40,9 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Equal(new[] { "a", "b", "c" }, json["confusion_matrix"]!["labels"]!.AsArray().Select(n => n!.GetValue<string>()));
         Assert.Null(json["roc_auc_ovr_per_class"]![2]);
         string warnings = json["warnings"]!.ToJsonString();
-        Assert.Contains("ROC AUC and average precision skip classes without positive or negative samples in the targets: c", warnings);
-        Assert.Contains("precision or recall is ill-defined for 1 classes (c)", warnings);
+        Assert.Contains("ROC AUC skips classes without positive or without negative samples in the targets, and leaves them out of its averages: c", warnings);
+        Assert.Contains("average precision skips classes without positive samples in the targets, and leaves them out of its macro average: c", warnings);
+        Assert.Contains("precision or recall is ill-defined for 1 class (c)", warnings);
     }
 
     [Fact]
@@ -68,6 +69,29 @@ public sealed class EvalCommandTests : IDisposable
         JsonObject scaling = JsonNode.Parse(outcome.Output)!["temperature_scaling"]!.AsObject();
         Assert.True(scaling["temperature"]!.GetValue<double>() > 0);
         Assert.True(scaling["validation"]!["nll_after"]!.GetValue<double>() <= scaling["validation"]!["nll_before"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public void ZeroDivisionNaN_WritesNull()
+    {
+        string path = WriteFile("preds.csv", "label,a,b,c\na,0.9,0.05,0.05\nb,0.2,0.7,0.1\n");
+
+        CliProcess.Outcome outcome = CliProcess.Run("eval", "--predictions", path, "--json", "--zero-division", "nan");
+
+        Assert.True(outcome.ExitCode == 0, outcome.Error);
+        Assert.DoesNotContain("NaN\"", outcome.Output);
+        JsonObject json = JsonNode.Parse(outcome.Output)!.AsObject();
+        Assert.Null(json["classification_report"]!["c"]!["precision"]);
+        Assert.Null(json["classification_report"]!["c"]!["recall"]);
+    }
+
+    [Fact]
+    public void TemperatureFromWithModel_IsRejected()
+    {
+        CliProcess.Outcome outcome = CliProcess.Run("eval", "--model", folder.Path, "--data", "fashion-mnist", "--temperature-from", "x.csv");
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Contains("--temperature-from goes with --predictions", Assert.Single(outcome.ErrorLines));
     }
 
     [Fact]

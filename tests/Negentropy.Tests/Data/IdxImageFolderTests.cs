@@ -76,7 +76,7 @@ public sealed class IdxImageFolderTests : IDisposable
 
         var error = Assert.Throws<UserInputException>(() => IdxImageFolder.Load(folder.Path));
 
-        Assert.Contains("expected unsigned-byte images of shape [count, height, width], found UnsignedByte of shape [30, 784]", error.Message);
+        Assert.Contains("expected unsigned-byte images of shape [count, height, width], found unsigned byte values of shape [30, 784]", error.Message);
     }
 
     [Fact]

@@ -59,9 +59,9 @@ public sealed class IdxReaderTests : IDisposable
         { "unknown-type", IdxFiles.Build(0x07, new[] { 1 }, new byte[] { 1 }), "unknown IDX data type 0x07" },
         { "zero-dimensions", new byte[] { 0, 0, 8, 0 }, "invalid IDX dimension count 0" },
         { "truncated-header", new byte[] { 0, 0, 8, 3, 0, 0, 0, 2 }, "truncated IDX header: 3 dimensions need 16 bytes, the file has 8" },
-        { "truncated-data", IdxFiles.Build(0x08, new[] { 2, 3 }, new byte[5]), "truncated IDX data: the header [2, 3] of UnsignedByte declares 6 bytes, the file has 5" },
-        { "trailing-bytes", IdxFiles.Build(0x08, new[] { 2 }, new byte[3]), "declares 2 bytes, the file has 3 (trailing bytes)" },
-        { "truncated-floats", IdxFiles.Build(0x0D, new[] { 2 }, new byte[7]), "declares 8 bytes, the file has 7" },
+        { "truncated-data", IdxFiles.Build(0x08, new[] { 2, 3 }, new byte[5]), "truncated IDX data: the header declares [2, 3] unsigned byte values, 6 bytes, but the file has 5" },
+        { "trailing-bytes", IdxFiles.Build(0x08, new[] { 2 }, new byte[3]), "2 bytes, but the file has 3 (trailing bytes)" },
+        { "truncated-floats", IdxFiles.Build(0x0D, new[] { 2 }, new byte[7]), "[2] float32 values, 8 bytes, but the file has 7" },
     };
 
     [Theory]

@@ -41,7 +41,8 @@ public sealed class PredictionsCsvReaderTests
         { "label,a,b\na,0.5,NaN\n", "preds.csv line 2, column 'b': probability 'NaN' is invalid" },
         { "label,a,b\na,0.5,1.5\n", "preds.csv line 2, column 'b': probability '1.5' is invalid" },
         { "label,a,b\na,x,0.5\n", "preds.csv line 2, column 'a': probability 'x' is invalid" },
-        { "label,a,b\na,0.5,0.5\n\nb,0.6,0.6\n", "preds.csv line 4: probabilities sum to 1.2, not 1 within 1E-06; fix the file or pass --renormalize" },
+        { "label,a,b\na,0.5,0.5\n\nb,0.6,0.6\n", "preds.csv line 4: probabilities sum to 1.2, not 1 within 1e-6; fix the file or pass --renormalize" },
+        { "label,,b\na,0.5,0.5\n", "preds.csv line 1: column 2 has an empty class name" },
     };
 
     [Theory]
