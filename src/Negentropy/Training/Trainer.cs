@@ -1,4 +1,6 @@
 using Negentropy.Data;
+using Negentropy.Evaluation;
+using Negentropy.Information;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -42,8 +44,8 @@ public sealed class Trainer
 
     private TrainingOptions Options => state.Options;
 
-    /// <summary>Raised after each epoch, once its checkpoint is written.</summary>
-    public event Action<EpochMetrics>? EpochCompleted;
+    /// <summary>Raised after each epoch, once its checkpoint is written, with the epoch's validation entropy lens.</summary>
+    public event Action<EpochMetrics, EntropyLens>? EpochCompleted;
 
     public string LastCheckpointPath => Path.Combine(checkpointFolder, LastCheckpointName);
 
@@ -81,6 +83,7 @@ public sealed class Trainer
         // Sums stay on the device and are read once per progress interval, not every step.
         using Tensor lossSum = torch.tensor(state.PartialLossSum, ScalarType.Float64);
         using Tensor correct = torch.tensor(state.PartialCorrect, ScalarType.Int64);
+        using Tensor gradientNormSum = torch.tensor(state.PartialGradientNormSum, ScalarType.Float64);
         long samples = state.PartialSamples;
         model.train();
 
@@ -88,7 +91,7 @@ public sealed class Trainer
         {
             if (cancellationToken.IsCancellationRequested)
             {
-                StorePartial(lossSum, correct, samples, secondsBefore + time.GetElapsedTime(epochStart).TotalSeconds);
+                StorePartial(lossSum, correct, gradientNormSum, samples, secondsBefore + time.GetElapsedTime(epochStart).TotalSeconds);
                 SaveLastCheckpoint();
                 cancellationToken.ThrowIfCancellationRequested();
             }
@@ -98,7 +101,7 @@ public sealed class Trainer
             {
                 group.LearningRate = learningRate;
             }
-            samples += TrainStep(order, step, lossSum, correct);
+            samples += TrainStep(order, step, lossSum, correct, gradientNormSum);
             state.StepInEpoch = step + 1;
             state.GlobalStep++;
 
@@ -113,7 +116,7 @@ public sealed class Trainer
                 && time.GetElapsedTime(lastCheckpoint).TotalSeconds >= Options.CheckpointIntervalSeconds;
             if (intervalElapsed && step + 1 < steps)
             {
-                StorePartial(lossSum, correct, samples, secondsBefore + time.GetElapsedTime(epochStart).TotalSeconds);
+                StorePartial(lossSum, correct, gradientNormSum, samples, secondsBefore + time.GetElapsedTime(epochStart).TotalSeconds);
                 SaveLastCheckpoint();
                 lastCheckpoint = time.GetTimestamp();
             }
@@ -123,7 +126,10 @@ public sealed class Trainer
         double trainLoss = lossSum.item<double>() / Math.Max(samples, 1);
         double trainAccuracy = (double)correct.item<long>() / Math.Max(samples, 1);
 
-        PredictionSet validationPredictions = Evaluator.Predict(model, validation, state.ClassNames.Count);
+        int numClasses = state.ClassNames.Count;
+        PredictionSet validationPredictions = Evaluator.Predict(model, validation, numClasses);
+        var lens = EntropyLens.Compute(validationPredictions.Targets, validationPredictions.Probabilities, numClasses);
+        double bitsPerNat = 1 / Math.Log(2);
         var metrics = new EpochMetrics
         {
             Epoch = epoch,
@@ -135,12 +141,27 @@ public sealed class Trainer
             LearningRate = learningRate,
             Seconds = secondsBefore + time.GetElapsedTime(epochStart).TotalSeconds,
             TrainSamplesPerSecond = samples / Math.Max(trainSeconds, 1e-9),
+            TrainLossBits = trainLoss * bitsPerNat,
+            ValidationLossBits = validationPredictions.MeanLoss * bitsPerNat,
+            ValidationEntropyCorrectBits = NullIfNaN(lens.MeanEntropyCorrectBits),
+            ValidationEntropyWrongBits = NullIfNaN(lens.MeanEntropyWrongBits),
+            ValidationNormalizedEntropy = NullIfNaN(lens.NormalizedMeanEntropy),
+            LabelEntropyBits = lens.LabelEntropyBits,
+            BitsLearned = lens.LabelEntropyBits - (validationPredictions.MeanLoss * bitsPerNat),
+            BitsLearnedPerClass = lens.BitsLearnedPerClass.Select(NullIfNaN).ToArray(),
+            ValidationEce = Calibration.ExpectedCalibrationError(validationPredictions.Targets, validationPredictions.Probabilities, numClasses),
+            GradientNorm = gradientNormSum.item<double>() / Math.Max(1, steps),
+            ParameterNorm = ParameterNorm(),
+            ValidationEntropyHistogram = EntropyHistogram.Build(lens.EntropyBits, Math.Log2(Math.Max(2, numClasses))),
         };
-        EndEpoch(metrics);
+        EndEpoch(metrics, lens);
     }
 
-    /// <summary>Takes one optimizer step on batch <paramref name="step"/> of <paramref name="order"/>; returns its size.</summary>
-    internal int TrainStep(int[] order, int step, Tensor lossSum, Tensor correct)
+    /// <summary>
+    /// Takes one optimizer step on batch <paramref name="step"/> of <paramref name="order"/> and returns its
+    /// size. The step's loss, correct count and global gradient norm (before clipping) are added to the sums.
+    /// </summary>
+    internal int TrainStep(int[] order, int step, Tensor lossSum, Tensor correct, Tensor? gradientNormSum = null)
     {
         using var scope = NewDisposeScope();
         (Tensor images, Tensor targets) = train.Batch(order, step, Options.BatchSize);
@@ -151,7 +172,20 @@ public sealed class Trainer
         loss.backward();
         if (Options.ClipGradNorm > 0)
         {
-            nn.utils.clip_grad_norm_(model.parameters(), Options.ClipGradNorm);
+            double norm = nn.utils.clip_grad_norm_(model.parameters(), Options.ClipGradNorm);
+            gradientNormSum?.add_(norm);
+        }
+        else if (gradientNormSum is not null)
+        {
+            // Norm of the per-parameter norms, summed on the device so no step waits for the host.
+            Tensor[] norms = model.parameters().Where(p => p.grad is not null).Select(p => p.grad!.norm()).ToArray();
+            if (norms.Length > 0)
+            {
+                using (torch.no_grad())
+                {
+                    gradientNormSum.add_(torch.stack(norms).norm().to_type(ScalarType.Float64));
+                }
+            }
         }
         optimizer.step();
 
@@ -164,7 +198,17 @@ public sealed class Trainer
         return batchSize;
     }
 
-    private void EndEpoch(EpochMetrics metrics)
+    private static double? NullIfNaN(double value) => double.IsNaN(value) ? null : value;
+
+    private double ParameterNorm()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        Tensor[] norms = model.parameters().Select(p => p.norm()).ToArray();
+        return norms.Length == 0 ? 0 : torch.stack(norms).norm().item<float>();
+    }
+
+    private void EndEpoch(EpochMetrics metrics, EntropyLens lens)
     {
         state.History.Add(metrics);
         state.EpochsCompleted = metrics.Epoch;
@@ -173,6 +217,7 @@ public sealed class Trainer
         state.PartialCorrect = 0;
         state.PartialSamples = 0;
         state.PartialSeconds = 0;
+        state.PartialGradientNormSum = 0;
 
         bool improved = metrics.ValidationLoss < state.BestValidationLoss;
         if (improved)
@@ -202,13 +247,14 @@ public sealed class Trainer
         {
             observer.OnMessage($"early stopping after epoch {metrics.Epoch}: validation loss has not improved for {state.EpochsWithoutImprovement} epochs (best {state.BestValidationLoss:F4} at epoch {state.BestEpoch})");
         }
-        EpochCompleted?.Invoke(metrics);
+        EpochCompleted?.Invoke(metrics, lens);
     }
 
-    private void StorePartial(Tensor lossSum, Tensor correct, long samples, double seconds)
+    private void StorePartial(Tensor lossSum, Tensor correct, Tensor gradientNormSum, long samples, double seconds)
     {
         state.PartialLossSum = lossSum.item<double>();
         state.PartialCorrect = correct.item<long>();
+        state.PartialGradientNormSum = gradientNormSum.item<double>();
         state.PartialSamples = samples;
         state.PartialSeconds = seconds;
     }

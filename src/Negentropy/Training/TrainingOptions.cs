@@ -97,6 +97,9 @@ public sealed record TrainingOptions
     /// <summary>Seconds between mid-epoch checkpoints; 0 writes them at epoch ends only (default 60).</summary>
     [JsonPropertyName("checkpoint_interval_seconds")] public double CheckpointIntervalSeconds { get; init; } = DefaultCheckpointIntervalSeconds;
 
+    /// <summary>Write TensorBoard event files under RUN/tensorboard (default true).</summary>
+    [JsonPropertyName("tensorboard")] public bool TensorBoard { get; init; } = true;
+
     [JsonIgnore] public double EffectiveLearningRate => LearningRate ?? (Optimizer == "sgd" ? DefaultSgdLearningRate : DefaultAdamWLearningRate);
 
     [JsonIgnore] public int EffectiveWidth => Width ?? ModelFactory.DefaultWidth(Model);

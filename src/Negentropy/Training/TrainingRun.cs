@@ -117,7 +117,12 @@ public static class TrainingRun
         }
 
         var trainer = new Trainer(model, optimizer, train, validation, state, checkpointFolder, observer);
-        trainer.EpochCompleted += _ => MetricsLog.Write(outputDirectory, state.History);
+        trainer.EpochCompleted += (_, _) => MetricsLog.Write(outputDirectory, state.History);
+        if (options.TensorBoard)
+        {
+            var tensorBoard = new TensorBoardLog(outputDirectory);
+            trainer.EpochCompleted += tensorBoard.Write;
+        }
         if (!resume)
         {
             trainer.SaveLastCheckpoint();
@@ -266,6 +271,11 @@ public static class TrainingRun
         if (!Directory.Exists(outputDirectory))
         {
             return;
+        }
+        string tensorBoard = Path.Combine(outputDirectory, TensorBoardLog.FolderName);
+        if (Directory.Exists(tensorBoard))
+        {
+            Directory.Delete(tensorBoard, recursive: true);
         }
         foreach (string name in RunOutputNames)
         {

@@ -30,6 +30,9 @@ public sealed record TrainingState
 
     [JsonPropertyName("partial_samples")] public long PartialSamples { get; set; }
 
+    /// <summary>Sum of the global gradient norms of the current epoch's steps so far.</summary>
+    [JsonPropertyName("partial_grad_norm_sum")] public double PartialGradientNormSum { get; set; }
+
     /// <summary>Wall seconds spent so far in the current epoch's training steps.</summary>
     [JsonPropertyName("partial_seconds")] public double PartialSeconds { get; set; }
 
