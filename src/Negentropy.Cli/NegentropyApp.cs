@@ -16,6 +16,7 @@ public static class NegentropyApp
             new TrainCommand(verbose).Command,
             new DemoCommand(verbose).Command,
             new EvalCommand(verbose).Command,
+            new ReportCommand(verbose).Command,
         };
         return root;
     }

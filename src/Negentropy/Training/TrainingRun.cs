@@ -15,7 +15,7 @@ namespace Negentropy.Training;
 /// </summary>
 /// <remarks>
 /// Run folder layout: model.json, model.bin, metrics.jsonl, test_predictions.csv, val_predictions.csv,
-/// report.json, classification_report.txt and checkpoints/{last,best}.ckpt. Inputs are checked before the folder
+/// report.json, classification_report.txt, report.html, plots/, tensorboard/ and checkpoints/{last,best}.ckpt. Inputs are checked before the folder
 /// is created, so bad input leaves nothing behind.
 /// </remarks>
 public static class TrainingRun
@@ -152,6 +152,7 @@ public static class TrainingRun
         RunReport.Write(outputDirectory, manifest,
             new RunReport.DataSummary(data.Source, data.Train.Count, data.Validation.Count, data.Test.Count),
             state, evaluation, temperature, seconds);
+        RunReportBuilder.Build(outputDirectory);
         observer.OnMessage($"finished in {TimeProvider.System.GetElapsedTime(started).TotalSeconds:F1} s; outputs in {Path.GetFullPath(outputDirectory)}");
         return new Result(outputDirectory, evaluation, temperature, state, manifest);
     }
@@ -233,7 +234,7 @@ public static class TrainingRun
     private static readonly string[] RunOutputNames =
     {
         ModelManifest.FileName, ModelManifest.DefaultWeightsFile, MetricsLog.FileName, PredictionsCsv.FileName,
-        PredictionsCsv.ValidationFileName, RunReport.JsonFileName, RunReport.TextFileName,
+        PredictionsCsv.ValidationFileName, RunReport.JsonFileName, RunReport.TextFileName, HtmlReport.FileName,
     };
 
     private static void RequireUsableOutputFolder(string outputDirectory, bool overwrite)
@@ -272,10 +273,13 @@ public static class TrainingRun
         {
             return;
         }
-        string tensorBoard = Path.Combine(outputDirectory, TensorBoardLog.FolderName);
-        if (Directory.Exists(tensorBoard))
+        foreach (string folder in new[] { TensorBoardLog.FolderName, RunPlots.FolderName })
         {
-            Directory.Delete(tensorBoard, recursive: true);
+            string path = Path.Combine(outputDirectory, folder);
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
         }
         foreach (string name in RunOutputNames)
         {

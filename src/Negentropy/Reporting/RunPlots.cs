@@ -1,0 +1,152 @@
+using Negentropy.Evaluation;
+using Negentropy.Training;
+using ScottPlot;
+
+namespace Negentropy.Reporting;
+
+/// <summary>
+/// PNG plots of a run (ScottPlot), written atomically into RUN/plots: loss.png, accuracy.png,
+/// entropy.png (mean entropy on right and wrong predictions against H(Y), and bits learned),
+/// bits_per_class.png, and, once the test set is evaluated, reliability.png and confusion.png.
+/// </summary>
+public static class RunPlots
+{
+    public const string FolderName = "plots";
+    private const int Width = 720;
+    private const int Height = 440;
+
+    /// <summary>Writes every plot the inputs allow and returns the file names written, in display order.</summary>
+    public static IReadOnlyList<string> Write(string runFolder, IReadOnlyList<EpochMetrics> history, IReadOnlyList<string> classNames, EvaluationReport? test)
+    {
+        string folder = Path.Combine(runFolder, FolderName);
+        Directory.CreateDirectory(folder);
+        var written = new List<string>();
+        void Save(string name, Plot plot)
+        {
+            AtomicFile.Write(Path.Combine(folder, name), stream => stream.Write(plot.GetImageBytes(Width, Height, ImageFormat.Png)));
+            written.Add(name);
+        }
+
+        if (history.Count > 0)
+        {
+            double[] epochs = history.Select(m => (double)m.Epoch).ToArray();
+            Save("loss.png", Lines("Cross-entropy per epoch", "epoch", "nats per sample", epochs,
+                ("train", history.Select(m => m.TrainLoss)), ("validation", history.Select(m => m.ValidationLoss))));
+            Save("accuracy.png", Lines("Accuracy per epoch", "epoch", "accuracy", epochs,
+                ("train", history.Select(m => m.TrainAccuracy)), ("validation", history.Select(m => m.ValidationAccuracy))));
+            Save("entropy.png", Lines("Entropy dynamics (validation)", "epoch", "bits", epochs,
+                ("H(Y), label entropy", history.Select(m => m.LabelEntropyBits)),
+                ("bits learned = H(Y) - cross-entropy", history.Select(m => m.BitsLearned)),
+                ("mean entropy, right predictions", history.Select(m => m.ValidationEntropyCorrectBits ?? double.NaN)),
+                ("mean entropy, wrong predictions", history.Select(m => m.ValidationEntropyWrongBits ?? double.NaN))));
+            Save("bits_per_class.png", BitsPerClass(history[^1], classNames));
+        }
+        if (test is not null)
+        {
+            Save("reliability.png", Reliability(test));
+            Save("confusion.png", Confusion(test));
+        }
+        return written;
+    }
+
+    private static Plot Lines(string title, string xLabel, string yLabel, double[] xs, params (string Label, IEnumerable<double> Values)[] series)
+    {
+        var plot = new Plot();
+        foreach ((string label, IEnumerable<double> values) in series)
+        {
+            double[] ys = values.ToArray();
+            if (ys.All(double.IsNaN))
+            {
+                continue;
+            }
+            var line = plot.Add.Scatter(xs, ys);
+            line.LegendText = label;
+            line.LineWidth = 2;
+            line.MarkerSize = 6;
+        }
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
+        plot.ShowLegend(Alignment.UpperRight);
+        // Epochs are whole numbers, so the ticks are too.
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        if (xs.Length == 1)
+        {
+            plot.Axes.SetLimitsX(xs[0] - 1, xs[0] + 1);
+        }
+        return plot;
+    }
+
+    private static Plot BitsPerClass(EpochMetrics last, IReadOnlyList<string> classNames)
+    {
+        var plot = new Plot();
+        double[] values = last.BitsLearnedPerClass.Select(v => v ?? 0).ToArray();
+        double[] positions = Enumerable.Range(0, values.Length).Select(i => (double)i).ToArray();
+        plot.Add.Bars(positions, values);
+        plot.Add.HorizontalLine(last.LabelEntropyBits, 1, Colors.Gray, LinePattern.Dashed).LegendText = "H(Y)";
+        plot.Axes.Bottom.SetTicks(positions, classNames.Take(values.Length).ToArray());
+        plot.Axes.Bottom.TickLabelStyle.Rotation = -35;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+        plot.Title($"Bits learned per class (validation, epoch {last.Epoch})");
+        plot.YLabel("H(Y) - class cross-entropy, bits");
+        plot.ShowLegend(Alignment.LowerRight);
+        return plot;
+    }
+
+    private static Plot Reliability(EvaluationReport test)
+    {
+        var plot = new Plot();
+        var bars = new List<Bar>();
+        foreach (Calibration.Bin bin in test.Reliability.Where(b => b.Count > 0))
+        {
+            bars.Add(new Bar
+            {
+                Position = (bin.Lower + bin.Upper) / 2,
+                Value = bin.Accuracy,
+                Size = (bin.Upper - bin.Lower) * 0.9,
+                FillColor = Colors.SteelBlue.WithAlpha(0.8),
+            });
+        }
+        plot.Add.Bars(bars);
+        var diagonal = plot.Add.Line(0, 0, 1, 1);
+        diagonal.LinePattern = LinePattern.Dashed;
+        diagonal.Color = Colors.Gray;
+        diagonal.LegendText = "perfect calibration";
+        plot.Axes.SetLimits(0, 1, 0, 1);
+        plot.Title(FormattableString.Invariant($"Reliability (test, {test.CalibrationBins} bins), ECE {test.ExpectedCalibrationError:F4}"));
+        plot.XLabel("confidence (highest probability)");
+        plot.YLabel("accuracy in bin");
+        plot.ShowLegend(Alignment.UpperLeft);
+        return plot;
+    }
+
+    private static Plot Confusion(EvaluationReport test)
+    {
+        int numClasses = test.Confusion.NumClasses;
+        double[,] normalized = test.Confusion.Normalized("true");
+        var plot = new Plot();
+        var heatmap = plot.Add.Heatmap(normalized);
+        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+        plot.Add.ColorBar(heatmap);
+        for (int i = 0; i < numClasses; i++)
+        {
+            for (int j = 0; j < numClasses; j++)
+            {
+                // Heatmap row 0 is drawn at the top, so row i sits at y = numClasses − 1 − i.
+                var label = plot.Add.Text(test.Confusion[i, j].ToString(System.Globalization.CultureInfo.InvariantCulture), j, numClasses - 1 - i);
+                label.LabelFontSize = numClasses > 12 ? 8 : 11;
+                label.LabelFontColor = normalized[i, j] > 0.5 ? Colors.Black : Colors.White;
+                label.LabelAlignment = Alignment.MiddleCenter;
+            }
+        }
+        double[] positions = Enumerable.Range(0, numClasses).Select(i => (double)i).ToArray();
+        plot.Axes.Bottom.SetTicks(positions, test.ClassNames.ToArray());
+        plot.Axes.Bottom.TickLabelStyle.Rotation = -35;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+        plot.Axes.Left.SetTicks(positions.Reverse().ToArray(), test.ClassNames.ToArray());
+        plot.Title("Confusion matrix (test), colour = share of the true class");
+        plot.XLabel("predicted");
+        plot.YLabel("true");
+        return plot;
+    }
+}
