@@ -35,6 +35,8 @@ public sealed class TrainCommand
     private readonly Option<string?> output = new("--out") { Description = "Folder for the model, metrics, predictions, report and checkpoints (required unless --resume)" };
     private readonly Option<string?> resume = new("--resume") { Description = "Continue the run in this folder from its last checkpoint; only --epochs, --threads, --progress and --log-interval may go with it" };
     private readonly Option<bool> overwrite = new("--overwrite") { Description = "Replace an earlier run's outputs in the --out folder" };
+    private readonly Option<bool> informationPlane = new("--information-plane") { Description = "Estimate I(X;T) and I(T;Y) for each hidden layer every epoch (binning and KDE estimators)" };
+    private readonly Option<int> probeSize = NumberOptions.Integer("--probe-size", "Validation samples in the information-plane probe, 10 to 10000", Negentropy.Information.InformationPlane.DefaultProbeSize);
     private readonly Option<bool> noTensorBoard = new("--no-tensorboard") { Description = "Do not write TensorBoard event files (written by default under OUT/tensorboard)" };
     private readonly Option<string> progress = new("--progress") { Description = "auto, bar or plain; auto shows a bar on a terminal and plain lines otherwise", DefaultValueFactory = _ => "auto" };
     private readonly Option<double> logInterval = NumberOptions.Real("--log-interval", "Seconds between progress lines in plain mode", PlainTrainingObserver.DefaultIntervalSeconds);
@@ -47,7 +49,7 @@ public sealed class TrainCommand
         {
             data, dataDirectory, model, width, depth, dropout, epochs, batchSize, optimizer, learningRate, weightDecay, momentum,
             labelSmoothing, schedule, warmupEpochs, clipGradNorm, patience, seed, threads, validationFraction, limit,
-            checkpointInterval, output, resume, overwrite, noTensorBoard, progress, logInterval,
+            checkpointInterval, output, resume, overwrite, informationPlane, probeSize, noTensorBoard, progress, logInterval,
         };
         Command.SetAction(parseResult => CommandRunner.Run(token => Execute(parseResult, token), parseResult.GetValue(verbose), Console.Error));
     }
@@ -117,6 +119,8 @@ public sealed class TrainCommand
         Limit = parseResult.GetValue(limit),
         CheckpointIntervalSeconds = parseResult.GetValue(checkpointInterval),
         TensorBoard = !parseResult.GetValue(noTensorBoard),
+        InformationPlane = parseResult.GetValue(informationPlane),
+        ProbeSize = parseResult.GetValue(probeSize),
     };
 
     /// <summary>Returns <paramref name="mode"/> when it is a known --progress value, else throws.</summary>
@@ -143,7 +147,7 @@ public sealed class TrainCommand
         Option[] fixedOptions =
         {
             data, dataDirectory, model, width, depth, dropout, batchSize, optimizer, learningRate, weightDecay, momentum,
-            labelSmoothing, schedule, warmupEpochs, clipGradNorm, patience, seed, validationFraction, limit, checkpointInterval, noTensorBoard,
+            labelSmoothing, schedule, warmupEpochs, clipGradNorm, patience, seed, validationFraction, limit, checkpointInterval, noTensorBoard, informationPlane, probeSize,
         };
         string[] specified = fixedOptions.Where(option => IsSpecified(parseResult, option)).Select(option => option.Name).ToArray();
         if (specified.Length > 0)

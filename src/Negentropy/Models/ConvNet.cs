@@ -10,7 +10,7 @@ namespace Negentropy.Models;
 /// Width, 2·Width, 4·Width … channels, then flatten → dropout → linear (4·Width units) → ReLU →
 /// dropout → linear classifier. Initialization: see <see cref="ModelInitialization"/>.
 /// </summary>
-public sealed class ConvNet : Module<Tensor, Tensor>
+public sealed class ConvNet : Module<Tensor, Tensor>, ILayerActivations
 {
     private readonly Sequential features;
     private readonly Sequential classifier;
@@ -55,6 +55,27 @@ public sealed class ConvNet : Module<Tensor, Tensor>
             ("fc2", Linear(hidden, spec.NumClasses)));
         RegisterComponents();
         ModelInitialization.Apply(this);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Layers: block0, block1, … (after pooling) and "penultimate" (the hidden linear layer after ReLU).</remarks>
+    public Tensor ForwardWithActivations(Tensor input, IList<(string Layer, Tensor Activation)> activations)
+    {
+        Tensor hidden = input;
+        foreach ((string name, nn.Module block) in features.named_children())
+        {
+            hidden = ((Module<Tensor, Tensor>)block).forward(hidden);
+            activations.Add((name, hidden));
+        }
+        foreach ((string name, nn.Module layer) in classifier.named_children())
+        {
+            hidden = ((Module<Tensor, Tensor>)layer).forward(hidden);
+            if (name == "relu")
+            {
+                activations.Add(("penultimate", hidden));
+            }
+        }
+        return hidden;
     }
 
     public override Tensor forward(Tensor input)

@@ -14,7 +14,7 @@ namespace Negentropy.Models;
 /// Initialization: see <see cref="ModelInitialization"/>; in addition the last batch norm of each
 /// residual branch starts with weight 0, so every block starts as an identity (Goyal et al., 2017).
 /// </remarks>
-public sealed class ResNet : Module<Tensor, Tensor>
+public sealed class ResNet : Module<Tensor, Tensor>, ILayerActivations
 {
     private readonly Sequential stem;
     private readonly Sequential layers;
@@ -61,6 +61,33 @@ public sealed class ResNet : Module<Tensor, Tensor>
         {
             init.zeros_(block.LastNorm.weight);
         }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Layers: the output of each stage's last block, and "penultimate" (the pooled features).</remarks>
+    public Tensor ForwardWithActivations(Tensor input, IList<(string Layer, Tensor Activation)> activations)
+    {
+        Tensor hidden = stem.forward(input);
+        var children = layers.named_children().ToList();
+        for (int i = 0; i < children.Count; i++)
+        {
+            hidden = ((Module<Tensor, Tensor>)children[i].module).forward(hidden);
+            string stage = children[i].name.Split('_')[0];
+            bool lastOfStage = i + 1 == children.Count || children[i + 1].name.Split('_')[0] != stage;
+            if (lastOfStage)
+            {
+                activations.Add((stage, hidden));
+            }
+        }
+        foreach ((string name, nn.Module layer) in head.named_children())
+        {
+            hidden = ((Module<Tensor, Tensor>)layer).forward(hidden);
+            if (name == "flatten")
+            {
+                activations.Add(("penultimate", hidden));
+            }
+        }
+        return hidden;
     }
 
     public override Tensor forward(Tensor input)

@@ -55,6 +55,14 @@ public static class HtmlReport
         AppendCalibration(html, content);
         AppendPlots(html, content, new[] { "entropy.png", "bits_per_class.png", "loss.png", "accuracy.png", "confusion.png" }, "Entropy dynamics and learning curves");
         AppendMistakes(html, content);
+        if (content.PlotFiles.Any(name => name.StartsWith("information_plane", StringComparison.Ordinal)))
+        {
+            html.Append("<h2>Information plane</h2>\n<p>I(X;T) and I(T;Y) of each hidden layer T on a fixed probe of validation samples, each epoch, ")
+                .Append("with a binning estimator (Shwartz-Ziv &amp; Tishby, 2017) and a KDE upper bound (Kolchinsky &amp; Tracey, 2017). ")
+                .Append("These estimates depend on the estimator, its bin count or noise variance, and the activation function (Saxe et al., 2018): ")
+                .Append("read them as trends, not as exact quantities.</p>\n");
+            AppendPlots(html, content, new[] { "information_plane_binning.png", "information_plane_kde.png" }, null);
+        }
         html.Append("<footer>Written by Negentropy ").Append(Encode(typeof(HtmlReport).Assembly.GetName().Version?.ToString() ?? "unknown"))
             .Append(" on ").Append(DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)).Append(".</footer>\n");
         html.Append("</body></html>\n");

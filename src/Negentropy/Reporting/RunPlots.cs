@@ -1,4 +1,5 @@
 using Negentropy.Evaluation;
+using Negentropy.Information;
 using Negentropy.Training;
 using ScottPlot;
 
@@ -7,7 +8,8 @@ namespace Negentropy.Reporting;
 /// <summary>
 /// PNG plots of a run (ScottPlot), written atomically into RUN/plots: loss.png, accuracy.png,
 /// entropy.png (mean entropy on right and wrong predictions against H(Y), and bits learned),
-/// bits_per_class.png, and, once the test set is evaluated, reliability.png and confusion.png.
+/// bits_per_class.png, information_plane_binning.png and information_plane_kde.png when the run records
+/// the information plane, and, once the test set is evaluated, reliability.png and confusion.png.
 /// </summary>
 public static class RunPlots
 {
@@ -16,7 +18,8 @@ public static class RunPlots
     private const int Height = 440;
 
     /// <summary>Writes every plot the inputs allow and returns the file names written, in display order.</summary>
-    public static IReadOnlyList<string> Write(string runFolder, IReadOnlyList<EpochMetrics> history, IReadOnlyList<string> classNames, EvaluationReport? test)
+    public static IReadOnlyList<string> Write(string runFolder, IReadOnlyList<EpochMetrics> history, IReadOnlyList<string> classNames, EvaluationReport? test,
+        IReadOnlyList<InformationPlane.Point>? plane = null)
     {
         string folder = Path.Combine(runFolder, FolderName);
         Directory.CreateDirectory(folder);
@@ -40,6 +43,14 @@ public static class RunPlots
                 ("mean entropy, right predictions", history.Select(m => m.ValidationEntropyCorrectBits ?? double.NaN)),
                 ("mean entropy, wrong predictions", history.Select(m => m.ValidationEntropyWrongBits ?? double.NaN))));
             Save("bits_per_class.png", BitsPerClass(history[^1], classNames));
+        }
+        foreach (string estimator in new[] { "binning", "kde" })
+        {
+            InformationPlane.Point[] points = (plane ?? Array.Empty<InformationPlane.Point>()).Where(p => p.Estimator == estimator).ToArray();
+            if (points.Length > 0)
+            {
+                Save($"information_plane_{estimator}.png", Plane(points, estimator));
+            }
         }
         if (test is not null)
         {
@@ -74,6 +85,39 @@ public static class RunPlots
         {
             plot.Axes.SetLimitsX(xs[0] - 1, xs[0] + 1);
         }
+        return plot;
+    }
+
+    private static Plot Plane(InformationPlane.Point[] points, string estimator)
+    {
+        var plot = new Plot();
+        var colormap = new ScottPlot.Colormaps.Viridis();
+        int firstEpoch = points.Min(p => p.Epoch);
+        int lastEpoch = points.Max(p => p.Epoch);
+        MarkerShape[] shapes = { MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond, MarkerShape.OpenCircle, MarkerShape.OpenSquare };
+        int layerIndex = 0;
+        foreach (IGrouping<string, InformationPlane.Point> layer in points.GroupBy(p => p.Layer))
+        {
+            InformationPlane.Point[] trajectory = layer.OrderBy(p => p.Epoch).ToArray();
+            var path = plot.Add.Scatter(trajectory.Select(p => p.MutualInformationXT).ToArray(), trajectory.Select(p => p.MutualInformationTY).ToArray());
+            path.LegendText = layer.Key;
+            path.Color = Colors.Gray.WithAlpha(0.6);
+            path.MarkerShape = shapes[layerIndex % shapes.Length];
+            // Gray markers under the coloured ones give the legend each layer's shape.
+            path.MarkerSize = 7;
+            foreach (InformationPlane.Point point in trajectory)
+            {
+                double fraction = lastEpoch == firstEpoch ? 1 : (double)(point.Epoch - firstEpoch) / (lastEpoch - firstEpoch);
+                plot.Add.Marker(point.MutualInformationXT, point.MutualInformationTY, shapes[layerIndex % shapes.Length], 10, colormap.GetColor(fraction));
+            }
+            layerIndex++;
+        }
+        string parameter = estimator == "binning" ? $"{InformationPlane.DefaultBins} bins" : FormattableString.Invariant($"noise variance {InformationPlane.KdeNoiseVariance}");
+        plot.Title($"Information plane, {estimator} ({parameter})");
+        plot.Add.Annotation($"colour: epoch {firstEpoch} (dark) to {lastEpoch} (yellow)", Alignment.UpperLeft);
+        plot.XLabel("I(X;T), bits");
+        plot.YLabel("I(T;Y), bits");
+        plot.ShowLegend(Alignment.LowerRight);
         return plot;
     }
 

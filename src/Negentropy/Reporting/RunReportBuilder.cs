@@ -50,7 +50,7 @@ public static class RunReportBuilder
         string reportPath = Path.Combine(runFolder, RunReport.JsonFileName);
         JsonObject? runJson = File.Exists(reportPath) ? JsonNode.Parse(File.ReadAllText(reportPath))?.AsObject() : null;
 
-        IReadOnlyList<string> plots = RunPlots.Write(runFolder, history, classNames, test);
+        IReadOnlyList<string> plots = RunPlots.Write(runFolder, history, classNames, test, InformationPlaneLog.Read(runFolder));
         (IReadOnlyList<HtmlReport.ConfidentMistake> mistakes, string? note) = predictions is null
             ? (Array.Empty<HtmlReport.ConfidentMistake>(), "No test predictions yet.")
             : ConfidentMistakes(predictions, options);

@@ -129,6 +129,10 @@ public sealed class Trainer
         int numClasses = state.ClassNames.Count;
         PredictionSet validationPredictions = Evaluator.Predict(model, validation, numClasses);
         var lens = EntropyLens.Compute(validationPredictions.Targets, validationPredictions.Probabilities, numClasses);
+        if (Options.InformationPlane)
+        {
+            state.InformationPlane.AddRange(MeasureInformationPlane(epoch));
+        }
         double bitsPerNat = 1 / Math.Log(2);
         var metrics = new EpochMetrics
         {
@@ -199,6 +203,24 @@ public sealed class Trainer
     }
 
     private static double? NullIfNaN(double value) => double.IsNaN(value) ? null : value;
+
+    // The probe is the same validation samples every epoch: the first ProbeSize of a seeded shuffle.
+    private IReadOnlyList<InformationPlane.Point> MeasureInformationPlane(int epoch)
+    {
+        if (model is not Models.ILayerActivations layered)
+        {
+            throw new InvalidOperationException($"model {model.GetType().Name} does not expose layer activations for the information plane");
+        }
+        int[] probe = ImageTensors.EpochOrder(validation.Count, Options.Seed, epoch: -1, shuffle: true).Take(Math.Min(Options.ProbeSize, validation.Count)).ToArray();
+        using var scope = NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        model.eval();
+        (Tensor images, Tensor targets) = validation.Batch(probe, 0, probe.Length);
+        var activations = new List<(string Layer, Tensor Activation)>();
+        layered.ForwardWithActivations(images, activations);
+        int[] labels = targets.data<long>().ToArray().Select(label => (int)label).ToArray();
+        return InformationPlane.Measure(activations, labels, epoch);
+    }
 
     private double ParameterNorm()
     {

@@ -97,6 +97,12 @@ public sealed record TrainingOptions
     /// <summary>Seconds between mid-epoch checkpoints; 0 writes them at epoch ends only (default 60).</summary>
     [JsonPropertyName("checkpoint_interval_seconds")] public double CheckpointIntervalSeconds { get; init; } = DefaultCheckpointIntervalSeconds;
 
+    /// <summary>Record the information plane each epoch on a probe of validation samples (default false).</summary>
+    [JsonPropertyName("information_plane")] public bool InformationPlane { get; init; }
+
+    /// <summary>Validation samples in the information-plane probe, chosen once with the seed (default 1000).</summary>
+    [JsonPropertyName("probe_size")] public int ProbeSize { get; init; } = Information.InformationPlane.DefaultProbeSize;
+
     /// <summary>Write TensorBoard event files under RUN/tensorboard (default true).</summary>
     [JsonPropertyName("tensorboard")] public bool TensorBoard { get; init; } = true;
 
@@ -140,6 +146,7 @@ public sealed record TrainingOptions
         Require(Limit is null or >= 10, $"--limit {Limit} is out of range: expected at least 10 images");
         Require(CheckpointIntervalSeconds >= 0, $"--checkpoint-interval {CheckpointIntervalSeconds} is out of range: expected 0 (epoch ends only) or more seconds");
         Require(Width is null or (>= 1 and <= 1024), $"--width {Width} is out of range: expected 1 to 1024");
+        Require(ProbeSize is >= 10 and <= 10_000, $"--probe-size {ProbeSize} is out of range: expected 10 to 10000");
         if (Depth is int depth)
         {
             if (Model == "resnet")

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Negentropy.Data;
 using Negentropy.Evaluation;
+using Negentropy.Information;
 using Negentropy.Models;
 using Negentropy.Reporting;
 using TorchSharp;
@@ -118,6 +119,10 @@ public static class TrainingRun
 
         var trainer = new Trainer(model, optimizer, train, validation, state, checkpointFolder, observer);
         trainer.EpochCompleted += (_, _) => MetricsLog.Write(outputDirectory, state.History);
+        if (options.InformationPlane)
+        {
+            trainer.EpochCompleted += (_, _) => InformationPlaneLog.Write(outputDirectory, state.InformationPlane);
+        }
         if (options.TensorBoard)
         {
             var tensorBoard = new TensorBoardLog(outputDirectory);
@@ -200,6 +205,10 @@ public static class TrainingRun
         observer.OnDecision("optimizer", Invariant($"{options.Optimizer} lr {options.EffectiveLearningRate} weight decay {options.WeightDecay}{(options.Optimizer == "sgd" ? $" momentum {options.Momentum}" : "")}, batch {options.BatchSize}"));
         observer.OnDecision("schedule", Invariant($"{options.Schedule}, warm-up {options.EffectiveWarmupEpochs:0.##} epochs, {options.Epochs} epochs max, early-stopping patience {options.Patience}"));
         observer.OnDecision("loss", Invariant($"cross-entropy, label smoothing {options.LabelSmoothing}, gradient clipping {(options.ClipGradNorm > 0 ? options.ClipGradNorm.ToString(CultureInfo.InvariantCulture) : "off")}"));
+        if (options.InformationPlane)
+        {
+            observer.OnDecision("information plane", Invariant($"{Math.Min(options.ProbeSize, data.Validation.Count)} validation samples, binning ({InformationPlane.DefaultBins} bins) and KDE (noise variance {InformationPlane.KdeNoiseVariance}) estimators"));
+        }
         observer.OnDecision("checkpoints", Invariant($"{checkpointFolder} (every {options.CheckpointIntervalSeconds} s and each epoch end)"));
     }
 
@@ -234,7 +243,7 @@ public static class TrainingRun
     private static readonly string[] RunOutputNames =
     {
         ModelManifest.FileName, ModelManifest.DefaultWeightsFile, MetricsLog.FileName, PredictionsCsv.FileName,
-        PredictionsCsv.ValidationFileName, RunReport.JsonFileName, RunReport.TextFileName, HtmlReport.FileName,
+        PredictionsCsv.ValidationFileName, RunReport.JsonFileName, RunReport.TextFileName, HtmlReport.FileName, InformationPlaneLog.FileName,
     };
 
     private static void RequireUsableOutputFolder(string outputDirectory, bool overwrite)

@@ -47,6 +47,9 @@ public sealed record TrainingState
 
     [JsonPropertyName("history")] public List<EpochMetrics> History { get; init; } = new();
 
+    /// <summary>Information-plane estimates so far, when the run records them.</summary>
+    [JsonPropertyName("information_plane")] public List<Information.InformationPlane.Point> InformationPlane { get; init; } = new();
+
     /// <summary>True when no more epochs will run: all are done, or early stopping ended the run.</summary>
     [JsonIgnore] public bool IsFinished => StoppedEarly || EpochsCompleted >= Options.Epochs;
 }

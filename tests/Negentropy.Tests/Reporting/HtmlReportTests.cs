@@ -70,6 +70,36 @@ public sealed class HtmlReportTests : IDisposable
     }
 
     [Fact]
+    public void InformationPlane_RecordsEveryLayerAndEstimator()
+    {
+        string data = folder.Combine("idx");
+        Directory.CreateDirectory(data);
+        IdxFiles.WriteFolder(data, trainCount: 300, testCount: 30, classes: 3);
+        string output = folder.Combine("plane");
+
+        CliProcess.Outcome outcome = CliProcess.Run("train", "--data", data, "--model", "resnet", "--depth", "8", "--width", "4", "--epochs", "2",
+            "--threads", "1", "--information-plane", "--probe-size", "25", "--out", output);
+
+        Assert.True(outcome.ExitCode == 0, outcome.Error);
+        string[] lines = File.ReadAllLines(Path.Combine(output, "information_plane.jsonl"));
+        // 2 epochs × 4 layers (three stages and the penultimate) × 2 estimators.
+        Assert.Equal(16, lines.Length);
+        double ceiling = Math.Log2(25);
+        foreach (string line in lines)
+        {
+            var point = System.Text.Json.Nodes.JsonNode.Parse(line)!;
+            double informationXT = point["i_xt_bits"]!.GetValue<double>();
+            double informationTY = point["i_ty_bits"]!.GetValue<double>();
+            Assert.InRange(informationXT, 0, ceiling + 1e-9);
+            Assert.InRange(informationTY, 0, informationXT + 1e-9);
+        }
+        Assert.Contains(lines, line => line.Contains("\"layer\":\"penultimate\"") && line.Contains("\"estimator\":\"kde\""));
+        Assert.True(File.Exists(Path.Combine(output, "plots", "information_plane_binning.png")));
+        Assert.True(File.Exists(Path.Combine(output, "plots", "information_plane_kde.png")));
+        Assert.Contains("Information plane", File.ReadAllText(Path.Combine(output, "report.html")));
+    }
+
+    [Fact]
     public void ReportCommand_RejectsFolderWithoutRun()
     {
         CliProcess.Outcome outcome = CliProcess.Run("report", folder.Path);
