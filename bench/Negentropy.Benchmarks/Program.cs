@@ -1,6 +1,11 @@
 using BenchmarkDotNet.Running;
 using Negentropy.Benchmarks;
 
+if (args.Length > 0 && args[0] == "--lens-overhead")
+{
+    LensOverhead.Run();
+    return;
+}
 if (args.Length > 0 && args[0] == "--stages")
 {
     // A quick per-stage breakdown with a stopwatch, to find where the report's time goes.

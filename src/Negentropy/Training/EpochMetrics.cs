@@ -54,7 +54,7 @@ public sealed record EpochMetrics
     /// <summary>Top-label expected calibration error on validation, 15 equal-width bins.</summary>
     [JsonPropertyName("val_ece")] public double ValidationEce { get; init; }
 
-    /// <summary>Mean over the epoch's steps of the global L2 norm of the gradients, before clipping.</summary>
+    /// <summary>Mean of the global L2 norm of the gradients, before clipping, over every 10th step of the epoch (steps 0, 10, 20, …).</summary>
     [JsonPropertyName("grad_norm")] public double GradientNorm { get; init; }
 
     /// <summary>Global L2 norm of the parameters at the end of the epoch.</summary>

@@ -20,6 +20,9 @@ public sealed class Trainer
     /// <summary>Steps between progress events; each event reads the device-side sums once.</summary>
     public const int ProgressIntervalSteps = 10;
 
+    /// <summary>The global gradient norm is measured on every this-many-th step (0, 10, 20, …), which keeps its cost out of most steps.</summary>
+    public const int GradientNormIntervalSteps = 10;
+
     private readonly nn.Module<Tensor, Tensor> model;
     private readonly OptimizerHelper optimizer;
     private readonly ImageTensors train;
@@ -101,7 +104,7 @@ public sealed class Trainer
             {
                 group.LearningRate = learningRate;
             }
-            samples += TrainStep(order, step, lossSum, correct, gradientNormSum);
+            samples += TrainStep(order, step, lossSum, correct, step % GradientNormIntervalSteps == 0 ? gradientNormSum : null);
             state.StepInEpoch = step + 1;
             state.GlobalStep++;
 
@@ -154,7 +157,7 @@ public sealed class Trainer
             BitsLearned = lens.LabelEntropyBits - (validationPredictions.MeanLoss * bitsPerNat),
             BitsLearnedPerClass = lens.BitsLearnedPerClass.Select(NullIfNaN).ToArray(),
             ValidationEce = Calibration.ExpectedCalibrationError(validationPredictions.Targets, validationPredictions.Probabilities, numClasses),
-            GradientNorm = gradientNormSum.item<double>() / Math.Max(1, steps),
+            GradientNorm = gradientNormSum.item<double>() / Math.Max(1, (steps + GradientNormIntervalSteps - 1) / GradientNormIntervalSteps),
             ParameterNorm = ParameterNorm(),
             ValidationEntropyHistogram = EntropyHistogram.Build(lens.EntropyBits, Math.Log2(Math.Max(2, numClasses))),
         };
@@ -181,15 +184,7 @@ public sealed class Trainer
         }
         else if (gradientNormSum is not null)
         {
-            // Norm of the per-parameter norms, summed on the device so no step waits for the host.
-            Tensor[] norms = model.parameters().Where(p => p.grad is not null).Select(p => p.grad!.norm()).ToArray();
-            if (norms.Length > 0)
-            {
-                using (torch.no_grad())
-                {
-                    gradientNormSum.add_(torch.stack(norms).norm().to_type(ScalarType.Float64));
-                }
-            }
+            AccumulateGradientNorm(gradientNormSum);
         }
         optimizer.step();
 
@@ -200,6 +195,20 @@ public sealed class Trainer
             correct.add_(logits.argmax(1).eq(targets).sum());
         }
         return batchSize;
+    }
+
+    /// <summary>Adds the global L2 norm of the current gradients to <paramref name="gradientNormSum"/>, on the device so no step waits for the host.</summary>
+    internal void AccumulateGradientNorm(Tensor gradientNormSum)
+    {
+        using var scope = NewDisposeScope();
+        Tensor[] norms = model.parameters().Where(p => p.grad is not null).Select(p => p.grad!.norm()).ToArray();
+        if (norms.Length > 0)
+        {
+            using (torch.no_grad())
+            {
+                gradientNormSum.add_(torch.stack(norms).norm().to_type(ScalarType.Float64));
+            }
+        }
     }
 
     private static double? NullIfNaN(double value) => double.IsNaN(value) ? null : value;
@@ -222,7 +231,8 @@ public sealed class Trainer
         return InformationPlane.Measure(activations, labels, epoch);
     }
 
-    private double ParameterNorm()
+    /// <summary>Global L2 norm of the parameters.</summary>
+    internal double ParameterNorm()
     {
         using var scope = NewDisposeScope();
         using var noGrad = torch.no_grad();

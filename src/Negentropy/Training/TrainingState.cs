@@ -30,7 +30,7 @@ public sealed record TrainingState
 
     [JsonPropertyName("partial_samples")] public long PartialSamples { get; set; }
 
-    /// <summary>Sum of the global gradient norms of the current epoch's steps so far.</summary>
+    /// <summary>Sum of the global gradient norms of the current epoch's sampled steps so far.</summary>
     [JsonPropertyName("partial_grad_norm_sum")] public double PartialGradientNormSum { get; set; }
 
     /// <summary>Wall seconds spent so far in the current epoch's training steps.</summary>
