@@ -37,6 +37,7 @@ public sealed class TrainCommand
     private readonly Option<bool> overwrite = new("--overwrite") { Description = "Replace an earlier run's outputs in the --out folder" };
     private readonly Option<bool> informationPlane = new("--information-plane") { Description = "Estimate I(X;T) and I(T;Y) for each hidden layer every epoch (binning and KDE estimators)" };
     private readonly Option<int> probeSize = NumberOptions.Integer("--probe-size", "Validation samples in the information-plane probe, 10 to 10000", Negentropy.Information.InformationPlane.DefaultProbeSize);
+    private readonly Option<string?> planeLayers = new("--plane-layers") { Description = "Comma-separated layers for the information plane (default: every block output and the penultimate layer)" };
     private readonly Option<bool> noTensorBoard = new("--no-tensorboard") { Description = "Do not write TensorBoard event files (written by default under OUT/tensorboard)" };
     private readonly Option<string> progress = new("--progress") { Description = "auto, bar or plain; auto shows a bar on a terminal and plain lines otherwise", DefaultValueFactory = _ => "auto" };
     private readonly Option<double> logInterval = NumberOptions.Real("--log-interval", "Seconds between progress lines in plain mode", PlainTrainingObserver.DefaultIntervalSeconds);
@@ -49,7 +50,7 @@ public sealed class TrainCommand
         {
             data, dataDirectory, model, width, depth, dropout, epochs, batchSize, optimizer, learningRate, weightDecay, momentum,
             labelSmoothing, schedule, warmupEpochs, clipGradNorm, patience, seed, threads, validationFraction, limit,
-            checkpointInterval, output, resume, overwrite, informationPlane, probeSize, noTensorBoard, progress, logInterval,
+            checkpointInterval, output, resume, overwrite, informationPlane, probeSize, planeLayers, noTensorBoard, progress, logInterval,
         };
         Command.SetAction(parseResult => CommandRunner.Run(token => Execute(parseResult, token), parseResult.GetValue(verbose), Console.Error));
     }
@@ -121,6 +122,7 @@ public sealed class TrainCommand
         TensorBoard = !parseResult.GetValue(noTensorBoard),
         InformationPlane = parseResult.GetValue(informationPlane),
         ProbeSize = parseResult.GetValue(probeSize),
+        PlaneLayers = parseResult.GetValue(planeLayers)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
     };
 
     /// <summary>Returns <paramref name="mode"/> when it is a known --progress value, else throws.</summary>
@@ -147,7 +149,7 @@ public sealed class TrainCommand
         Option[] fixedOptions =
         {
             data, dataDirectory, model, width, depth, dropout, batchSize, optimizer, learningRate, weightDecay, momentum,
-            labelSmoothing, schedule, warmupEpochs, clipGradNorm, patience, seed, validationFraction, limit, checkpointInterval, noTensorBoard, informationPlane, probeSize,
+            labelSmoothing, schedule, warmupEpochs, clipGradNorm, patience, seed, validationFraction, limit, checkpointInterval, noTensorBoard, informationPlane, probeSize, planeLayers,
         };
         string[] specified = fixedOptions.Where(option => IsSpecified(parseResult, option)).Select(option => option.Name).ToArray();
         if (specified.Length > 0)

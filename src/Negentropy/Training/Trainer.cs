@@ -227,6 +227,15 @@ public sealed class Trainer
         (Tensor images, Tensor targets) = validation.Batch(probe, 0, probe.Length);
         var activations = new List<(string Layer, Tensor Activation)>();
         layered.ForwardWithActivations(images, activations);
+        if (Options.PlaneLayers is { Count: > 0 } chosen)
+        {
+            string[] unknown = chosen.Where(name => activations.All(a => a.Layer != name)).ToArray();
+            if (unknown.Length > 0)
+            {
+                throw new UserInputException($"--plane-layers {string.Join(",", unknown)}: no such layer in this {state.Spec.Architecture}; its layers are {string.Join(", ", activations.Select(a => a.Layer))}");
+            }
+            activations = activations.Where(a => chosen.Contains(a.Layer)).ToList();
+        }
         int[] labels = targets.data<long>().ToArray().Select(label => (int)label).ToArray();
         return InformationPlane.Measure(activations, labels, epoch);
     }

@@ -103,6 +103,9 @@ public sealed record TrainingOptions
     /// <summary>Validation samples in the information-plane probe, chosen once with the seed (default 1000).</summary>
     [JsonPropertyName("probe_size")] public int ProbeSize { get; init; } = Information.InformationPlane.DefaultProbeSize;
 
+    /// <summary>Layers of the information plane, by name (cnn: block0, block1, …, penultimate; resnet: stage0, stage1, stage2, penultimate); null for all.</summary>
+    [JsonPropertyName("plane_layers")] public IReadOnlyList<string>? PlaneLayers { get; init; }
+
     /// <summary>Write TensorBoard event files under RUN/tensorboard (default true).</summary>
     [JsonPropertyName("tensorboard")] public bool TensorBoard { get; init; } = true;
 

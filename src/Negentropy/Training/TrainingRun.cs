@@ -47,6 +47,7 @@ public static class TrainingRun
         PreparedData data = PrepareData(options, normalization: null);
         var spec = new ModelSpec(options.Model, data.Train.Channels, data.Train.Height, data.Train.Width, data.Train.NumClasses,
             options.EffectiveWidth, options.EffectiveDepth, options.Dropout);
+        RequireKnownPlaneLayers(options, spec);
         var state = new TrainingState
         {
             Options = options,
@@ -210,6 +211,26 @@ public static class TrainingRun
             observer.OnDecision("information plane", Invariant($"{Math.Min(options.ProbeSize, data.Validation.Count)} validation samples, binning ({InformationPlane.DefaultBins} bins) and KDE (noise variance {InformationPlane.KdeNoiseVariance}) estimators"));
         }
         observer.OnDecision("checkpoints", Invariant($"{checkpointFolder} (every {options.CheckpointIntervalSeconds} s and each epoch end)"));
+    }
+
+    // Runs one zero image through a fresh model to learn its layer names before anything is written.
+    private static void RequireKnownPlaneLayers(TrainingOptions options, ModelSpec spec)
+    {
+        if (!options.InformationPlane || options.PlaneLayers is not { Count: > 0 } chosen)
+        {
+            return;
+        }
+        using nn.Module<Tensor, Tensor> probeModel = ModelFactory.Create(spec);
+        using var scope = NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        probeModel.eval();
+        var activations = new List<(string Layer, Tensor Activation)>();
+        ((ILayerActivations)probeModel).ForwardWithActivations(torch.zeros(1, spec.InputChannels, spec.InputHeight, spec.InputWidth), activations);
+        string[] unknown = chosen.Where(name => activations.All(a => a.Layer != name)).ToArray();
+        if (unknown.Length > 0)
+        {
+            throw new UserInputException($"--plane-layers {string.Join(",", unknown)}: no such layer in this {spec.Architecture}; its layers are {string.Join(", ", activations.Select(a => a.Layer))}");
+        }
     }
 
     private static string LimitText(int? limit, int used) => limit switch

@@ -100,6 +100,27 @@ public sealed class HtmlReportTests : IDisposable
     }
 
     [Fact]
+    public void PlaneLayers_ChoosesAndRejects()
+    {
+        string data = folder.Combine("idx");
+        Directory.CreateDirectory(data);
+        IdxFiles.WriteFolder(data, trainCount: 200, testCount: 20, classes: 3);
+
+        CliProcess.Outcome chosen = CliProcess.Run("train", "--data", data, "--epochs", "1", "--threads", "1", "--information-plane",
+            "--probe-size", "20", "--plane-layers", "penultimate", "--out", folder.Combine("chosen"));
+        CliProcess.Outcome unknown = CliProcess.Run("train", "--data", data, "--epochs", "1", "--threads", "1", "--information-plane",
+            "--probe-size", "20", "--plane-layers", "block7", "--out", folder.Combine("unknown"));
+
+        Assert.True(chosen.ExitCode == 0, chosen.Error);
+        string[] lines = File.ReadAllLines(Path.Combine(folder.Combine("chosen"), "information_plane.jsonl"));
+        Assert.Equal(2, lines.Length);
+        Assert.All(lines, line => Assert.Contains("\"layer\":\"penultimate\"", line));
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("--plane-layers block7: no such layer in this cnn; its layers are block0, block1, penultimate", Assert.Single(unknown.ErrorLines));
+        Assert.False(Directory.Exists(folder.Combine("unknown")), "a rejected run must not create its output folder");
+    }
+
+    [Fact]
     public void ReportCommand_RejectsFolderWithoutRun()
     {
         CliProcess.Outcome outcome = CliProcess.Run("report", folder.Path);
