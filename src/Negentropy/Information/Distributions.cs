@@ -34,9 +34,7 @@ public static class Distributions
     /// <summary>Kullback–Leibler divergence KL(p‖q) = Σ p·log(p/q); +∞ where q is 0 and p is not.</summary>
     public static double KlDivergence(ReadOnlySpan<double> p, ReadOnlySpan<double> q, LogBase unit = LogBase.Bits, bool normalize = false)
     {
-        RequireSameLength(p, q);
-        double totalP = Validate(p, nameof(p), normalize);
-        double totalQ = Validate(q, nameof(q), normalize);
+        (double totalP, double totalQ) = ValidatePair(p, q, normalize);
         double nats = 0;
         for (int i = 0; i < p.Length; i++)
         {
@@ -58,9 +56,7 @@ public static class Distributions
     /// <summary>Jensen–Shannon divergence: the mean KL of p and q from their average m; at most 1 bit.</summary>
     public static double JensenShannonDivergence(ReadOnlySpan<double> p, ReadOnlySpan<double> q, LogBase unit = LogBase.Bits, bool normalize = false)
     {
-        RequireSameLength(p, q);
-        double totalP = Validate(p, nameof(p), normalize);
-        double totalQ = Validate(q, nameof(q), normalize);
+        (double totalP, double totalQ) = ValidatePair(p, q, normalize);
         double nats = 0;
         for (int i = 0; i < p.Length; i++)
         {
@@ -115,11 +111,13 @@ public static class Distributions
         return 1;
     }
 
-    private static void RequireSameLength(ReadOnlySpan<double> p, ReadOnlySpan<double> q)
+    // Returns the divisors of p and q after checking both and their lengths.
+    private static (double TotalP, double TotalQ) ValidatePair(ReadOnlySpan<double> p, ReadOnlySpan<double> q, bool normalize)
     {
         if (p.Length != q.Length)
         {
             throw new ArgumentException($"p has {p.Length} entries but q has {q.Length}; they must be the same length", nameof(q));
         }
+        return (Validate(p, nameof(p), normalize), Validate(q, nameof(q), normalize));
     }
 }
