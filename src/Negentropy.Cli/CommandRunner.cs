@@ -21,7 +21,11 @@ public static class CommandRunner
         }
         catch (OperationCanceledException exception) when (cancellation.IsCancellationRequested)
         {
-            WriteError(error, "interrupted; the last checkpoint was written, continue with --resume on the same --out folder", exception, verbose);
+            error.WriteLine($"stopped by {interrupts.Signal}; the last checkpoint was written, continue with --resume on the same --out folder");
+            if (verbose)
+            {
+                error.WriteLine(exception.ToString());
+            }
             return interrupts.Signal == "SIGTERM" ? ExitCodes.Terminated : ExitCodes.Interrupted;
         }
         catch (Exception exception)

@@ -122,7 +122,9 @@ public sealed class TrainCommand
         TensorBoard = !parseResult.GetValue(noTensorBoard),
         InformationPlane = parseResult.GetValue(informationPlane),
         ProbeSize = parseResult.GetValue(probeSize),
-        PlaneLayers = parseResult.GetValue(planeLayers)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        PlaneLayers = parseResult.GetResult(planeLayers) is { Implicit: false }
+            ? (parseResult.GetValue(planeLayers) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : null,
     };
 
     /// <summary>Returns <paramref name="mode"/> when it is a known --progress value, else throws.</summary>

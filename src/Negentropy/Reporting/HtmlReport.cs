@@ -50,7 +50,8 @@ public static class HtmlReport
         }
         else
         {
-            html.Append("<p class=\"note\">The test set has not been evaluated: the run has not finished. Resume it with <code>negentropy train --resume</code>.</p>\n");
+            html.Append("<p class=\"note\">The test set has not been evaluated: the run has not finished. Resume it with <code>negentropy train --resume ")
+                .Append(Encode(content.RunFolder)).Append("</code>.</p>\n");
         }
         AppendCalibration(html, content);
         AppendPlots(html, content, new[] { "entropy.png", "bits_per_class.png", "loss.png", "accuracy.png", "confusion.png" }, "Entropy dynamics and learning curves");
@@ -60,7 +61,16 @@ public static class HtmlReport
             html.Append("<h2>Information plane</h2>\n<p>I(X;T) and I(T;Y) of each hidden layer T on a fixed probe of validation samples, each epoch, ")
                 .Append("with a binning estimator (Shwartz-Ziv &amp; Tishby, 2017) and a KDE upper bound (Kolchinsky &amp; Tracey, 2017). ")
                 .Append("These estimates depend on the estimator, its bin count or noise variance, and the activation function (Saxe et al., 2018): ")
-                .Append("read them as trends, not as exact quantities.</p>\n");
+                .Append("read them as trends, not as exact quantities. ")
+                .Append("Their ceilings are log<sub>2</sub> N bits for I(X;T), with N the probe size, and H(Y) for I(T;Y): ")
+                .Append("points at those values are saturated, which happens on wide layers and on small probes.</p>\n");
+            if (content.Options.InformationPlane)
+            {
+                html.Append("<p>Probe: ").Append(content.Options.ProbeSize.ToString(CultureInfo.InvariantCulture))
+                    .Append(" validation samples requested (fewer when the validation split is smaller); ceiling log<sub>2</sub> N = ")
+                    .Append(F(Math.Log2(Math.Max(1, Math.Min(content.Options.ProbeSize, content.RunJson?["data"]?["val_samples"]?.GetValue<int>() ?? content.Options.ProbeSize))), "F3"))
+                    .Append(" bits.</p>\n");
+            }
             AppendPlots(html, content, new[] { "information_plane_binning.png", "information_plane_kde.png" }, null);
         }
         html.Append("<footer>Written by Negentropy ").Append(Encode(typeof(HtmlReport).Assembly.GetName().Version?.ToString() ?? "unknown"))
@@ -149,6 +159,10 @@ public static class HtmlReport
 
     private static void AppendCalibration(StringBuilder html, Content content)
     {
+        if (content.RunJson?["temperature_scaling"] is null && !content.PlotFiles.Contains("reliability.png"))
+        {
+            return;
+        }
         html.Append("<h2>Calibration</h2>\n");
         if (content.RunJson?["temperature_scaling"] is JsonObject scaling)
         {

@@ -23,6 +23,11 @@ public static class RunPlots
     {
         string folder = Path.Combine(runFolder, FolderName);
         Directory.CreateDirectory(folder);
+        // Plots of an earlier build that these inputs no longer support must not linger.
+        foreach (string stale in Directory.GetFiles(folder, "*.png"))
+        {
+            File.Delete(stale);
+        }
         var written = new List<string>();
         void Save(string name, Plot plot)
         {
@@ -78,7 +83,8 @@ public static class RunPlots
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
-        plot.ShowLegend(Alignment.UpperRight);
+        // Beside the axes, so the legend never hides the last epochs.
+        plot.ShowLegend(Edge.Right);
         // Epochs are whole numbers, so the ticks are too.
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         if (xs.Length == 1)
@@ -117,7 +123,7 @@ public static class RunPlots
         plot.Add.Annotation($"colour: epoch {firstEpoch} (dark) to {lastEpoch} (yellow)", Alignment.UpperLeft);
         plot.XLabel("I(X;T), bits");
         plot.YLabel("I(T;Y), bits");
-        plot.ShowLegend(Alignment.LowerRight);
+        plot.ShowLegend(Edge.Right);
         return plot;
     }
 
@@ -131,9 +137,12 @@ public static class RunPlots
         plot.Axes.Bottom.SetTicks(positions, classNames.Take(values.Length).ToArray());
         plot.Axes.Bottom.TickLabelStyle.Rotation = -35;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+        plot.Axes.Bottom.MinimumSize = 110;
+        plot.Axes.Left.MinimumSize = 70;
         plot.Title($"Bits learned per class (validation, epoch {last.Epoch})");
+        plot.XLabel("class");
         plot.YLabel("H(Y) - class cross-entropy, bits");
-        plot.ShowLegend(Alignment.LowerRight);
+        plot.ShowLegend(Edge.Right);
         return plot;
     }
 
@@ -188,6 +197,8 @@ public static class RunPlots
         plot.Axes.Bottom.TickLabelStyle.Rotation = -35;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
         plot.Axes.Left.SetTicks(positions.Reverse().ToArray(), test.ClassNames.ToArray());
+        plot.Axes.Bottom.MinimumSize = 110;
+        plot.Axes.Left.MinimumSize = 110;
         plot.Title("Confusion matrix (test), colour = share of the true class");
         plot.XLabel("predicted");
         plot.YLabel("true");

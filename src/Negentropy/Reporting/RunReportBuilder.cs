@@ -18,6 +18,10 @@ public static class RunReportBuilder
     /// <summary>Rebuilds the plots and the HTML page of the run in <paramref name="runFolder"/>; returns the page's path.</summary>
     public static string Build(string runFolder)
     {
+        if (File.Exists(runFolder))
+        {
+            throw new UserInputException($"{runFolder} is a file; pass the --out folder of a training run");
+        }
         if (!Directory.Exists(runFolder))
         {
             throw new UserInputException($"{runFolder}: folder not found; pass the --out folder of a training run");

@@ -115,7 +115,7 @@ public sealed record TrainingOptions
 
     [JsonIgnore] public int EffectiveDepth => Depth ?? ModelFactory.DefaultDepth(Model);
 
-    [JsonIgnore] public double EffectiveWarmupEpochs => WarmupEpochs ?? Math.Min(1.0, DefaultWarmupShare * Epochs);
+    [JsonIgnore] public double EffectiveWarmupEpochs => WarmupEpochs ?? Math.Round(Math.Min(1.0, DefaultWarmupShare * Epochs), 6);
 
     [JsonIgnore] public int EffectiveThreads => Threads ?? Environment.ProcessorCount;
 
@@ -150,6 +150,8 @@ public sealed record TrainingOptions
         Require(CheckpointIntervalSeconds >= 0, $"--checkpoint-interval {CheckpointIntervalSeconds} is out of range: expected 0 (epoch ends only) or more seconds");
         Require(Width is null or (>= 1 and <= 1024), $"--width {Width} is out of range: expected 1 to 1024");
         Require(ProbeSize is >= 10 and <= 10_000, $"--probe-size {ProbeSize} is out of range: expected 10 to 10000");
+        Require(PlaneLayers is null || InformationPlane, "--plane-layers goes with --information-plane; add it or drop --plane-layers");
+        Require(PlaneLayers is null || PlaneLayers.Count > 0, "--plane-layers is empty; name at least one layer, or leave it out for all");
         if (Depth is int depth)
         {
             if (Model == "resnet")

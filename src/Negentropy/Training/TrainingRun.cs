@@ -208,7 +208,13 @@ public static class TrainingRun
         observer.OnDecision("loss", Invariant($"cross-entropy, label smoothing {options.LabelSmoothing}, gradient clipping {(options.ClipGradNorm > 0 ? options.ClipGradNorm.ToString(CultureInfo.InvariantCulture) : "off")}"));
         if (options.InformationPlane)
         {
-            observer.OnDecision("information plane", Invariant($"{Math.Min(options.ProbeSize, data.Validation.Count)} validation samples, binning ({InformationPlane.DefaultBins} bins) and KDE (noise variance {InformationPlane.KdeNoiseVariance}) estimators"));
+            int probe = Math.Min(options.ProbeSize, data.Validation.Count);
+            string layers = options.PlaneLayers is { Count: > 0 } chosen ? string.Join(", ", chosen) : "every block output and the penultimate layer";
+            observer.OnDecision("information plane", Invariant($"{layers}; {probe} validation samples (I(X;T) at most log2 {probe} = {Math.Log2(probe):F2} bits), binning ({InformationPlane.DefaultBins} bins) and KDE (noise variance {InformationPlane.KdeNoiseVariance}) estimators"));
+            if (options.ProbeSize > data.Validation.Count)
+            {
+                observer.OnDecision("warning", Invariant($"--probe-size {options.ProbeSize} is more than the {data.Validation.Count} validation samples, so the probe uses all {data.Validation.Count}"));
+            }
         }
         observer.OnDecision("checkpoints", Invariant($"{checkpointFolder} (every {options.CheckpointIntervalSeconds} s and each epoch end)"));
     }

@@ -161,7 +161,7 @@ public sealed class TrainCommandTests : IDisposable
         await process.WaitForExitAsync(stopTimeout.Token);
 
         Assert.Equal(143, process.ExitCode);
-        Assert.Contains("error: interrupted; the last checkpoint was written", await error);
+        Assert.Contains("stopped by SIGTERM; the last checkpoint was written", await error);
         TrainingState state = Checkpoint.ReadState(last);
         Assert.True(state.StepInEpoch > 0 || state.EpochsCompleted > 0, "the checkpoint written on SIGTERM should hold progress");
         await standardOutput;
