@@ -104,8 +104,8 @@ public static class InformationPlane
         {
             return 0;
         }
-        // float64, and an exact zero for each point's distance to itself, which float32 cdist can miss;
-        // without it the bound could exceed its ceiling, log₂ N.
+        // Distances are float64, and each point's distance to itself is exactly 0, which float32 cdist
+        // can miss. Without that the bound could exceed its ceiling, log₂ N.
         Tensor points = activations.to_type(ScalarType.Float64);
         Tensor squared = cdist(points, points).pow(2).mul(ones(count, count, ScalarType.Float64).sub(eye(count, dtype: ScalarType.Float64)));
         Tensor logKernel = squared.div(-2 * noiseVariance).logsumexp(1).sub(Math.Log(count));
