@@ -118,8 +118,15 @@ public static class ConfidentLearning
             }
             for (int j = 0; j < numClasses; j++)
             {
-                // A row with no confident example keeps its label counts on the diagonal.
-                joint[i, j] = rowSum == 0 ? (i == j ? labelCounts[i] : 0) : (double)confidentJoint[i, j] / rowSum * labelCounts[i];
+                if (rowSum == 0)
+                {
+                    // A row with no confident example keeps its label count on the diagonal.
+                    joint[i, j] = i == j ? labelCounts[i] : 0;
+                }
+                else
+                {
+                    joint[i, j] = (double)confidentJoint[i, j] / rowSum * labelCounts[i];
+                }
                 total += joint[i, j];
             }
         }

@@ -10,9 +10,9 @@ namespace Negentropy.Cleaning;
 /// </summary>
 /// <remarks>
 /// The average hash shrinks an image to 8×8 by area averaging over its first channel and sets one bit
-/// per cell above the mean. Near pairs are found by multi-index hashing: with distance d ≤ 7 the 64 bits
-/// are cut into d + 1 blocks, and two hashes within distance d agree exactly on at least one block, so
-/// only hashes that share a block are compared.
+/// per cell above the mean. Near pairs are found by multi-index hashing. With distance d ≤ 7 the 64 bits
+/// are cut into d + 1 blocks. Two hashes within distance d agree exactly on at least one block, so only
+/// hashes that share a block are compared.
 /// </remarks>
 public static class DuplicateFinder
 {

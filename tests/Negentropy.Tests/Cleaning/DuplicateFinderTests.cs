@@ -6,8 +6,8 @@ namespace Negentropy.Tests.Cleaning;
 
 public sealed class DuplicateFinderTests
 {
-    // 40 random 28×28 images; image 40 copies image 3 (same label), 41 copies image 5 with another
-    // label, and 42 is image 7 with 20 pixels nudged by 1, a near duplicate.
+    // 40 random 28×28 images and three copies. Image 40 copies image 3 with the same label, 41 copies
+    // image 5 with another label, and 42 is image 7 with 20 pixels nudged by 1, a near duplicate.
     private static ImageDataset Build()
     {
         var random = new Random(9);

@@ -109,7 +109,7 @@ public sealed class InformationTests
     }
 
     [Fact]
-    public void F1_ZeroDivisionOneWhenAllWrongIsZero()
+    public void F1_AllWrongIsZero()
     {
         var metrics = PrecisionRecallF1.Compute(new[] { 0, 0, 1, 1 }, new[] { 1, 1, 0, 0 }, 2, zeroDivision: 1);
 
@@ -118,7 +118,7 @@ public sealed class InformationTests
     }
 
     [Fact]
-    public void ZeroDivisionNaN_SkipsIllDefinedInAverages()
+    public void ZeroDivisionNaN_SkippedInAverages()
     {
         var metrics = PrecisionRecallF1.Compute(new[] { 0, 0, 1 }, new[] { 0, 0, 0 }, 3, zeroDivision: double.NaN);
 
