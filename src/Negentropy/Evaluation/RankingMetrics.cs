@@ -60,9 +60,9 @@ public static class RankingMetrics
     }
 
     /// <summary>
-    /// One-vs-one macro ROC AUC (Hand &amp; Till, 2001): for each pair of classes present in the targets,
+    /// One-vs-one macro ROC AUC (Hand &amp; Till, 2001). Each pair of classes present in the targets scores
     /// the mean of AUC(a vs b, scored by a) and AUC(b vs a, scored by b) on the samples of those two
-    /// classes, averaged over pairs. NaN when fewer than two classes are present.
+    /// classes, and the result averages the pairs. NaN when fewer than two classes are present.
     /// </summary>
     public static double RocAucOneVsOne(ScoreRankings rankings)
     {

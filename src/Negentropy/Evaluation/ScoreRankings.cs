@@ -31,8 +31,8 @@ public sealed class ScoreRankings
     public long[] ClassCounts { get; }
 
     /// <summary>
-    /// U[a, b]: over pairs of a sample x of class a and a sample y of class b, the number with
-    /// pₐ(x) &gt; pₐ(y), plus one half for each tie. AUC(a vs b, scored by a) = U[a, b] / (nₐ·n_b).
+    /// U[a, b]: the number of pairs (x of class a, y of class b) with pₐ(x) &gt; pₐ(y), plus one half for
+    /// each tie. AUC(a vs b, scored by a) is U[a, b] / (nₐ·n_b).
     /// </summary>
     public double[,] MannWhitney => mannWhitney.Value;
 

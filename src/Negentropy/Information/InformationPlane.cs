@@ -10,9 +10,9 @@ namespace Negentropy.Information;
 /// <remarks>
 /// "binning": each activation is put in one of 30 equal-width bins over the layer's observed range, as
 /// in the paper; since the probe inputs are distinct, I(X;T) = H(T) of the binned vectors, and
-/// I(T;Y) = H(T) − H(T|Y). "kde": the pairwise-distance upper bound for a Gaussian mixture
-/// (Kolchinsky &amp; Tracey, 2017; used by Saxe et al., 2018) with noise variance 0.1 added to T,
-/// I(X;T) ≤ −(1/N) Σᵢ log (1/N) Σⱼ exp(−‖tᵢ − tⱼ‖² / 2σ²), and I(T;Y) the same bound minus its
+/// I(T;Y) = H(T) − H(T|Y). "kde" is the pairwise-distance upper bound for a Gaussian mixture
+/// (Kolchinsky &amp; Tracey, 2017, as used by Saxe et al., 2018), with noise variance 0.1 added to T.
+/// It gives I(X;T) ≤ −(1/N) Σᵢ log (1/N) Σⱼ exp(−‖tᵢ − tⱼ‖² / 2σ²), and I(T;Y) is that bound minus its
 /// class-conditional average. Both estimates depend on the estimator, the bin count or noise variance,
 /// and the activation function (Saxe et al., 2018); they describe trends, not exact quantities.
 /// NOTE: on layers with thousands of units (the cnn's conv blocks) every probe vector falls in its own

@@ -9,10 +9,10 @@ using Negentropy.Training;
 namespace Negentropy.Reporting;
 
 /// <summary>
-/// RUN/report.html: one self-contained page (plots and thumbnails embedded as data URIs, no scripts,
-/// no network) with the run's configuration and environment, the data summary, the classification
-/// report, calibration before and after temperature scaling, the entropy dynamics and the most
-/// confident wrong test predictions.
+/// RUN/report.html: one self-contained page, with plots and thumbnails embedded as data URIs and no
+/// scripts or network access. It shows the run's configuration and environment, the data summary, the
+/// classification report, calibration before and after temperature scaling, the entropy dynamics and
+/// the most confident wrong test predictions.
 /// </summary>
 public static class HtmlReport
 {

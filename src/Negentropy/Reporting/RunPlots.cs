@@ -6,7 +6,7 @@ using ScottPlot;
 namespace Negentropy.Reporting;
 
 /// <summary>
-/// PNG plots of a run (ScottPlot), written atomically into RUN/plots: loss.png, accuracy.png,
+/// PNG plots of a run (ScottPlot), written atomically into RUN/plots. They are loss.png, accuracy.png,
 /// entropy.png (mean entropy on right and wrong predictions against H(Y), and bits learned),
 /// bits_per_class.png, information_plane_binning.png and information_plane_kde.png when the run records
 /// the information plane, and, once the test set is evaluated, reliability.png and confusion.png.

@@ -141,7 +141,7 @@ public static class TrainingRun
         PredictionSet testPredictions = Evaluator.Predict(model, test, state.ClassNames.Count);
         PredictionSet validationPredictions = Evaluator.Predict(model, validation, state.ClassNames.Count);
 
-        // Figures come from the probabilities as test_predictions.csv holds them, so that
+        // Figures come from the probabilities as test_predictions.csv stores them, so that
         // 'negentropy eval' on that file reproduces report.json exactly.
         double[] testProbs = PredictionsCsv.RoundToWrittenPrecision(testPredictions.Probabilities);
         double[] validationProbs = PredictionsCsv.RoundToWrittenPrecision(validationPredictions.Probabilities);

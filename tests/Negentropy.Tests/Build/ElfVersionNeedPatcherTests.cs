@@ -108,7 +108,7 @@ public sealed class ElfVersionNeedPatcherTests : IDisposable
     }
 
     [Fact]
-    public void BuildOutput_CopyIsWeakWhenSystemLacksVersion()
+    public void BuildOutput_CopyIsWeakened()
     {
         string output = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
         Assert.True(File.Exists(output), $"the build did not copy {output}");

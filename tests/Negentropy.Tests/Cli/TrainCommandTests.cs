@@ -68,7 +68,7 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("temperature scaling: T = ", text);
         Assert.Equal(report["log_loss"]!.GetValue<double>(), report["cross_entropy_bits"]!.GetValue<double>() * Math.Log(2), 12);
 
-        // report.json holds exactly what 'negentropy eval --json' computes from test_predictions.csv.
+        // report.json contains exactly what 'negentropy eval --json' computes from test_predictions.csv.
         CliProcess.Outcome evaluation = CliProcess.Run("eval", "--predictions", Path.Combine(output, "test_predictions.csv"), "--json");
         Assert.True(evaluation.ExitCode == 0, evaluation.Error);
         JsonObject evaluated = JsonNode.Parse(evaluation.Output)!.AsObject();
