@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Negentropy.Cli.Rendering;
+using Negentropy.Data;
 using Negentropy.Reporting;
 using Negentropy.Training;
 using Spectre.Console;
@@ -41,6 +42,11 @@ public sealed class TrainCommand
     private readonly Option<bool> noTensorBoard = new("--no-tensorboard") { Description = "Do not write TensorBoard event files (written by default under OUT/tensorboard)" };
     private readonly Option<string> progress = new("--progress") { Description = "auto, bar or plain; auto shows a bar on a terminal and plain lines otherwise", DefaultValueFactory = _ => "auto" };
     private readonly Option<double> logInterval = NumberOptions.Real("--log-interval", "Seconds between progress lines in plain mode", PlainTrainingObserver.DefaultIntervalSeconds);
+    private readonly Option<string> augment = new("--augment") { Description = "Augmentation preset: none, flip-crop, standard (flip, crop, erasing) or strong (adds rotation); the flags below override it", DefaultValueFactory = _ => AugmentationOptions.NonePreset };
+    private readonly Option<int?> cropPadding = NumberOptions.OptionalInteger("--crop-padding", "Random crop after zero padding of this many pixels; 0 is off");
+    private readonly Option<bool?> horizontalFlip = new("--hflip") { Description = "Mirror training images left to right with probability 0.5 (--hflip false turns the preset's flip off)" };
+    private readonly Option<double?> rotation = NumberOptions.OptionalReal("--rotate", "Random rotation within ± this many degrees; 0 is off");
+    private readonly Option<double?> erasing = NumberOptions.OptionalReal("--erase", "Random-erasing probability per image; 0 is off");
     private readonly Option<bool> verbose;
 
     public TrainCommand(Option<bool> verbose)
@@ -51,6 +57,7 @@ public sealed class TrainCommand
             data, dataDirectory, model, width, depth, dropout, epochs, batchSize, optimizer, learningRate, weightDecay, momentum,
             labelSmoothing, schedule, warmupEpochs, clipGradNorm, patience, seed, threads, validationFraction, limit,
             checkpointInterval, output, resume, overwrite, informationPlane, probeSize, planeLayers, noTensorBoard, progress, logInterval,
+            augment, cropPadding, horizontalFlip, rotation, erasing,
         };
         Command.SetAction(parseResult => CommandRunner.Run(token => Execute(parseResult, token), parseResult.GetValue(verbose), Console.Error));
     }
@@ -122,10 +129,23 @@ public sealed class TrainCommand
         TensorBoard = !parseResult.GetValue(noTensorBoard),
         InformationPlane = parseResult.GetValue(informationPlane),
         ProbeSize = parseResult.GetValue(probeSize),
+        Augment = ReadAugmentation(parseResult),
         PlaneLayers = parseResult.GetResult(planeLayers) is { Implicit: false }
             ? (parseResult.GetValue(planeLayers) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : null,
     };
+
+    private AugmentationOptions ReadAugmentation(ParseResult parseResult)
+    {
+        AugmentationOptions preset = AugmentationOptions.FromPreset(parseResult.GetValue(augment)!.ToLowerInvariant());
+        return preset with
+        {
+            CropPadding = parseResult.GetValue(cropPadding) ?? preset.CropPadding,
+            HorizontalFlip = parseResult.GetValue(horizontalFlip) ?? preset.HorizontalFlip,
+            RotationDegrees = parseResult.GetValue(rotation) ?? preset.RotationDegrees,
+            ErasingProbability = parseResult.GetValue(erasing) ?? preset.ErasingProbability,
+        };
+    }
 
     /// <summary>Returns <paramref name="mode"/> when it is a known --progress value, else throws.</summary>
     internal static string RequireProgressMode(string mode) => mode is "auto" or "bar" or "plain"
@@ -152,6 +172,7 @@ public sealed class TrainCommand
         {
             data, dataDirectory, model, width, depth, dropout, batchSize, optimizer, learningRate, weightDecay, momentum,
             labelSmoothing, schedule, warmupEpochs, clipGradNorm, patience, seed, validationFraction, limit, checkpointInterval, noTensorBoard, informationPlane, probeSize, planeLayers,
+            augment, cropPadding, horizontalFlip, rotation, erasing,
         };
         string[] specified = fixedOptions.Where(option => IsSpecified(parseResult, option)).Select(option => option.Name).ToArray();
         if (specified.Length > 0)

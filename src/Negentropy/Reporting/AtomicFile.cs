@@ -38,6 +38,10 @@ public static class AtomicFile
     public static void WriteAllText(string path, string text) =>
         Write(path, stream => stream.Write(Utf8NoBom.GetBytes(text)));
 
+    /// <summary>Writes <paramref name="bytes"/> as they are.</summary>
+    public static void WriteAllBytes(string path, byte[] bytes) =>
+        Write(path, stream => stream.Write(bytes));
+
     private static void TryDelete(string path)
     {
         try

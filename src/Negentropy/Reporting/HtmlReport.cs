@@ -55,6 +55,12 @@ public static class HtmlReport
         }
         AppendCalibration(html, content);
         AppendPlots(html, content, new[] { "entropy.png", "bits_per_class.png", "loss.png", "accuracy.png", "confusion.png" }, "Entropy dynamics and learning curves");
+        if (content.PlotFiles.Contains(AugmentationPreview.FileName))
+        {
+            html.Append("<h2>Augmentation</h2>\n<p>").Append(Encode(content.Options.Augment.Describe()))
+                .Append(". Top row: the first training images as stored; rows below: augmented draws of each, as the training loop makes them.</p>\n");
+            AppendPlots(html, content, new[] { AugmentationPreview.FileName }, null);
+        }
         AppendMistakes(html, content);
         if (content.PlotFiles.Any(name => name.StartsWith("information_plane", StringComparison.Ordinal)))
         {

@@ -23,12 +23,17 @@ public static class RunPlots
     {
         string folder = Path.Combine(runFolder, FolderName);
         Directory.CreateDirectory(folder);
-        // Plots of an earlier build that these inputs no longer support must not linger.
-        foreach (string stale in Directory.GetFiles(folder, "*.png"))
+        // Plots of an earlier build that these inputs no longer support must not linger. The augmentation
+        // preview is made from the training images at the start of a run and is kept.
+        foreach (string stale in Directory.GetFiles(folder, "*.png").Where(path => Path.GetFileName(path) != AugmentationPreview.FileName))
         {
             File.Delete(stale);
         }
         var written = new List<string>();
+        if (File.Exists(Path.Combine(folder, AugmentationPreview.FileName)))
+        {
+            written.Add(AugmentationPreview.FileName);
+        }
         void Save(string name, Plot plot)
         {
             AtomicFile.Write(Path.Combine(folder, name), stream => stream.Write(plot.GetImageBytes(Width, Height, ImageFormat.Png)));

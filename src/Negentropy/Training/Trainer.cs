@@ -31,6 +31,8 @@ public sealed class Trainer
     private readonly string checkpointFolder;
     private readonly ITrainingObserver observer;
     private readonly TimeProvider time;
+    private readonly ImageAugmenter? augmenter;
+    private int epochInProgress;
 
     public Trainer(nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, ImageTensors train, ImageTensors validation,
         TrainingState state, string checkpointFolder, ITrainingObserver observer, TimeProvider? time = null)
@@ -43,6 +45,7 @@ public sealed class Trainer
         this.checkpointFolder = checkpointFolder;
         this.observer = observer;
         this.time = time ?? TimeProvider.System;
+        augmenter = state.Options.Augment.IsEnabled ? new ImageAugmenter(state.Options.Augment, state.Normalization) : null;
     }
 
     private TrainingOptions Options => state.Options;
@@ -77,6 +80,7 @@ public sealed class Trainer
     private void RunEpoch(int epoch, int steps, LearningRateSchedule schedule, CancellationToken cancellationToken)
     {
         int[] order = ImageTensors.EpochOrder(train.Count, Options.Seed, epoch, shuffle: true);
+        epochInProgress = epoch;
         observer.OnEpochStart(epoch, Options.Epochs, steps);
         long epochStart = time.GetTimestamp();
         double secondsBefore = state.PartialSeconds;
@@ -172,6 +176,10 @@ public sealed class Trainer
     {
         using var scope = NewDisposeScope();
         (Tensor images, Tensor targets) = train.Batch(order, step, Options.BatchSize);
+        if (augmenter is not null)
+        {
+            images = augmenter.Apply(images, ImageAugmenter.BatchRandom(Options.Seed, epochInProgress, step));
+        }
 
         optimizer.zero_grad();
         Tensor logits = model.forward(images);

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Negentropy.Data;
 using Negentropy.Models;
 
 namespace Negentropy.Training;
@@ -109,6 +110,9 @@ public sealed record TrainingOptions
     /// <summary>Write TensorBoard event files under RUN/tensorboard (default true).</summary>
     [JsonPropertyName("tensorboard")] public bool TensorBoard { get; init; } = true;
 
+    /// <summary>Training-time augmentation (default none).</summary>
+    [JsonPropertyName("augment")] public AugmentationOptions Augment { get; init; } = AugmentationOptions.None;
+
     [JsonIgnore] public double EffectiveLearningRate => LearningRate ?? (Optimizer == "sgd" ? DefaultSgdLearningRate : DefaultAdamWLearningRate);
 
     [JsonIgnore] public int EffectiveWidth => Width ?? ModelFactory.DefaultWidth(Model);
@@ -152,6 +156,7 @@ public sealed record TrainingOptions
         Require(ProbeSize is >= 10 and <= 10_000, $"--probe-size {ProbeSize} is out of range: expected 10 to 10000");
         Require(PlaneLayers is null || InformationPlane, "--plane-layers goes with --information-plane; add it or drop --plane-layers");
         Require(PlaneLayers is null || PlaneLayers.Count > 0, "--plane-layers is empty; name at least one layer, or leave it out for all");
+        problems.AddRange(Augment.Validate());
         if (Depth is int depth)
         {
             if (Model == "resnet")

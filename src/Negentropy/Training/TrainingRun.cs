@@ -133,6 +133,7 @@ public static class TrainingRun
         {
             trainer.SaveLastCheckpoint();
         }
+        AugmentationPreview.Write(outputDirectory, data.Train, state.Normalization, options.Augment, options.Seed);
         trainer.Run(cancellationToken);
 
         // The saved model is the one with the lowest validation loss, not the last one.
@@ -205,6 +206,7 @@ public static class TrainingRun
         observer.OnDecision("model", Invariant($"{state.Spec.Architecture} width {state.Spec.Width} depth {state.Spec.Depth} dropout {state.Spec.Dropout}, {ModelFactory.CountParameters(model):N0} parameters"));
         observer.OnDecision("optimizer", Invariant($"{options.Optimizer} lr {options.EffectiveLearningRate} weight decay {options.WeightDecay}{(options.Optimizer == "sgd" ? $" momentum {options.Momentum}" : "")}, batch {options.BatchSize}"));
         observer.OnDecision("schedule", Invariant($"{options.Schedule}, warm-up {options.EffectiveWarmupEpochs:0.##} epochs, {options.Epochs} epochs max, early-stopping patience {options.Patience}"));
+        observer.OnDecision("augmentation", options.Augment.Describe());
         observer.OnDecision("loss", Invariant($"cross-entropy, label smoothing {options.LabelSmoothing}, gradient clipping {(options.ClipGradNorm > 0 ? options.ClipGradNorm.ToString(CultureInfo.InvariantCulture) : "off")}"));
         if (options.InformationPlane)
         {
