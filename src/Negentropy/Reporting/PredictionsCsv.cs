@@ -18,10 +18,11 @@ public static class PredictionsCsv
     public static double[] RoundToWrittenPrecision(double[] probabilities) =>
         probabilities.Select(p => double.Parse(p.ToString("G9", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)).ToArray();
 
-    public static void Write(string folder, PredictionSet predictions, IReadOnlyList<string> classNames, string fileName = FileName)
+    /// <param name="indices">When given, a first column <c>index</c> with each row's position in the data it was predicted for.</param>
+    public static void Write(string folder, PredictionSet predictions, IReadOnlyList<string> classNames, string fileName = FileName, IReadOnlyList<int>? indices = null)
     {
         var text = new StringBuilder();
-        text.Append("label");
+        text.Append(indices is null ? "label" : "index,label");
         foreach (string name in classNames)
         {
             text.Append(',').Append(Escape(name));
@@ -30,6 +31,10 @@ public static class PredictionsCsv
 
         for (int i = 0; i < predictions.Count; i++)
         {
+            if (indices is not null)
+            {
+                text.Append(indices[i].ToString(CultureInfo.InvariantCulture)).Append(',');
+            }
             text.Append(Escape(classNames[predictions.Targets[i]]));
             for (int k = 0; k < predictions.NumClasses; k++)
             {

@@ -6,7 +6,8 @@ namespace Negentropy.Reporting;
 /// <summary>
 /// Reads the predictions format that <see cref="PredictionsCsv"/> writes: a header
 /// <c>label,&lt;class 1&gt;,…</c>, then per row the true class name and one probability per class.
-/// Every error names the file and the line (and the column, for a value).
+/// Every error names the file and the line (and the column, for a value). An optional first column
+/// <c>index</c> holds each row's 0-based position in the data it was predicted for.
 /// </summary>
 public static class PredictionsCsvReader
 {
@@ -14,7 +15,8 @@ public static class PredictionsCsvReader
     public const double RowSumTolerance = 1e-6;
 
     /// <summary>The rows of a predictions file: targets and probabilities [rows, classes] row-major.</summary>
-    public sealed record Table(IReadOnlyList<string> ClassNames, int[] Targets, double[] Probabilities)
+    /// <param name="Indices">The <c>index</c> column, or null when the file has none.</param>
+    public sealed record Table(IReadOnlyList<string> ClassNames, int[] Targets, double[] Probabilities, int[]? Indices = null)
     {
         public int Count => Targets.Length;
     }
@@ -61,19 +63,20 @@ public static class PredictionsCsvReader
             throw new UserInputException($"{source}: empty file; expected a header 'label,<class 1>,…' and one row per sample");
         }
         string[] header = Fields(reader);
-        if (header.Length < 3 || header[0] != "label")
+        int first = header[0] == "index" ? 1 : 0;
+        if (header.Length < first + 3 || header[first] != "label")
         {
-            throw new UserInputException(header[0] != "label"
-                ? $"{source} line 1: the first column is '{Shorten(header[0])}', expected 'label' followed by one column per class"
-                : $"{source} line 1: {header.Length - 1} class columns; at least 2 are needed");
+            throw new UserInputException(header.Length > first && header[first] != "label"
+                ? $"{source} line 1: column {first + 1} is '{Shorten(header[first])}', expected 'label' (after an optional 'index') followed by one column per class"
+                : $"{source} line 1: {header.Length - first - 1} class columns; at least 2 are needed");
         }
-        string[] classNames = header[1..];
+        string[] classNames = header[(first + 1)..];
         var classIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int k = 0; k < classNames.Length; k++)
         {
             if (classNames[k].Trim().Length == 0)
             {
-                throw new UserInputException($"{source} line 1: column {k + 2} has an empty class name");
+                throw new UserInputException($"{source} line 1: column {k + first + 2} has an empty class name");
             }
             if (!classIndex.TryAdd(classNames[k], k))
             {
@@ -82,6 +85,8 @@ public static class PredictionsCsvReader
         }
 
         var targets = new List<int>();
+        var indices = new List<int>();
+        var seen = new HashSet<int>();
         var probabilities = new List<double>();
         var row = new double[classNames.Length];
         while (reader.Read())
@@ -90,13 +95,25 @@ public static class PredictionsCsvReader
             long line = reader.LineNumber;
             if (fields.Length != header.Length)
             {
-                throw new UserInputException($"{source} line {line}: {fields.Length} fields, expected {header.Length} (label and {classNames.Length} classes)");
+                throw new UserInputException($"{source} line {line}: {fields.Length} fields, expected {header.Length} ({(first == 1 ? "index, " : "")}label and {classNames.Length} classes)");
             }
-            if (!classIndex.TryGetValue(fields[0], out int target))
+            if (first == 1)
             {
-                throw new UserInputException($"{source} line {line}: label '{Shorten(fields[0])}' is not one of the class columns ({string.Join(", ", classNames)})");
+                if (!int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out int index))
+                {
+                    throw new UserInputException($"{source} line {line}: index '{Shorten(fields[0])}' is invalid; expected a 0-based row number");
+                }
+                if (!seen.Add(index))
+                {
+                    throw new UserInputException($"{source} line {line}: index {index} appears twice; each sample needs exactly one row");
+                }
+                indices.Add(index);
             }
-            ParseRow(fields, row, classNames, source, line, renormalize);
+            if (!classIndex.TryGetValue(fields[first], out int target))
+            {
+                throw new UserInputException($"{source} line {line}: label '{Shorten(fields[first])}' is not one of the class columns ({string.Join(", ", classNames)})");
+            }
+            ParseRow(fields.AsSpan(first).ToArray(), row, classNames, source, line, renormalize);
             targets.Add(target);
             probabilities.AddRange(row);
         }
@@ -104,7 +121,7 @@ public static class PredictionsCsvReader
         {
             throw new UserInputException($"{source}: the header has no rows after it; expected one row per sample");
         }
-        return new Table(classNames, targets.ToArray(), probabilities.ToArray());
+        return new Table(classNames, targets.ToArray(), probabilities.ToArray(), first == 1 ? indices.ToArray() : null);
     }
 
     private static string[] Fields(CsvReader reader)
