@@ -16,28 +16,29 @@ namespace Negentropy.Cleaning;
 /// </remarks>
 public static class DuplicateFinder
 {
-    public const int DefaultMaxDistance = 4;
+    /// <summary>The default: exact duplicates only. Average hashes of small, plain images (Fashion-MNIST, say) collide often, so a near-duplicate distance is a choice to make and review.</summary>
+    public const int DefaultMaxDistance = -1;
     public const int MaxSupportedDistance = 7;
 
-    /// <summary>A pair of images, first index lower; Distance is 0 for identical bytes.</summary>
-    public sealed record Pair(int First, int Second, int Distance, bool ConflictingLabels);
+    /// <summary>A pair of images, first index lower: identical bytes (Exact, Distance 0) or average hashes Distance bits apart.</summary>
+    public sealed record Pair(int First, int Second, int Distance, bool ConflictingLabels, bool Exact = false);
 
-    /// <summary>Returns every pair within <paramref name="maxDistance"/> bits, conflicting labels first, then by distance.</summary>
+    /// <summary>Returns exact pairs and, when <paramref name="maxDistance"/> is 0 or more, pairs whose hashes are within that many bits; conflicting labels first, then exact, then by distance.</summary>
     public static IReadOnlyList<Pair> Find(ImageDataset dataset, int maxDistance = DefaultMaxDistance)
     {
-        if (maxDistance is < 0 or > MaxSupportedDistance)
+        if (maxDistance is < -1 or > MaxSupportedDistance)
         {
-            throw new ArgumentOutOfRangeException(nameof(maxDistance), maxDistance, $"must be 0 to {MaxSupportedDistance} bits");
+            throw new ArgumentOutOfRangeException(nameof(maxDistance), maxDistance, $"must be -1 (exact only) or 0 to {MaxSupportedDistance} bits");
         }
 
         var pairs = new HashSet<(int, int)>();
         var result = new List<Pair>();
-        void Add(int a, int b, int distance)
+        void Add(int a, int b, int distance, bool exact)
         {
             (int first, int second) = a < b ? (a, b) : (b, a);
             if (pairs.Add((first, second)))
             {
-                result.Add(new Pair(first, second, distance, dataset.Labels[first] != dataset.Labels[second]));
+                result.Add(new Pair(first, second, distance, dataset.Labels[first] != dataset.Labels[second], exact));
             }
         }
 
@@ -59,9 +60,14 @@ public static class DuplicateFinder
             {
                 for (int b = a + 1; b < members.Count; b++)
                 {
-                    Add(members[a], members[b], 0);
+                    Add(members[a], members[b], 0, exact: true);
                 }
             }
+        }
+
+        if (maxDistance < 0)
+        {
+            return Ordered(result);
         }
 
         // Near: multi-index hashing over d + 1 blocks of the average hash.
@@ -82,15 +88,18 @@ public static class DuplicateFinder
                         int distance = BitOperations.PopCount(hashes[members[a]] ^ hashes[members[b]]);
                         if (distance <= maxDistance)
                         {
-                            Add(members[a], members[b], distance);
+                            Add(members[a], members[b], distance, exact: false);
                         }
                     }
                 }
             }
         }
 
-        return result.OrderByDescending(p => p.ConflictingLabels).ThenBy(p => p.Distance).ThenBy(p => p.First).ThenBy(p => p.Second).ToArray();
+        return Ordered(result);
     }
+
+    private static Pair[] Ordered(List<Pair> pairs) =>
+        pairs.OrderByDescending(p => p.ConflictingLabels).ThenByDescending(p => p.Exact).ThenBy(p => p.Distance).ThenBy(p => p.First).ThenBy(p => p.Second).ToArray();
 
     /// <summary>The 64-bit average hash of image <paramref name="index"/> (row-major cells, bit 0 first).</summary>
     public static ulong AverageHash(ImageDataset dataset, int index)

@@ -37,15 +37,25 @@ public sealed class DuplicateFinderTests
     [Fact]
     public void Find_ReportsExactNearAndConflictingPairs()
     {
-        IReadOnlyList<DuplicateFinder.Pair> pairs = DuplicateFinder.Find(Build());
+        IReadOnlyList<DuplicateFinder.Pair> pairs = DuplicateFinder.Find(Build(), maxDistance: 4);
 
         Assert.Equal(3, pairs.Count);
-        Assert.Equal(new DuplicateFinder.Pair(5, 41, 0, ConflictingLabels: true), pairs[0]);
-        Assert.Contains(new DuplicateFinder.Pair(3, 40, 0, ConflictingLabels: false), pairs);
+        Assert.Equal(new DuplicateFinder.Pair(5, 41, 0, ConflictingLabels: true, Exact: true), pairs[0]);
+        Assert.Contains(new DuplicateFinder.Pair(3, 40, 0, ConflictingLabels: false, Exact: true), pairs);
         DuplicateFinder.Pair near = Assert.Single(pairs, p => p.First == 7);
         Assert.Equal(42, near.Second);
-        Assert.InRange(near.Distance, 0, DuplicateFinder.DefaultMaxDistance);
+        Assert.InRange(near.Distance, 0, 4);
         Assert.False(near.ConflictingLabels);
+        Assert.False(near.Exact);
+    }
+
+    [Fact]
+    public void Find_ByDefaultReportsExactPairsOnly()
+    {
+        IReadOnlyList<DuplicateFinder.Pair> pairs = DuplicateFinder.Find(Build());
+
+        Assert.Equal(2, pairs.Count);
+        Assert.All(pairs, pair => Assert.True(pair.Exact));
     }
 
     [Fact]
@@ -63,6 +73,7 @@ public sealed class DuplicateFinderTests
     public void Find_RejectsUnsupportedDistance()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => DuplicateFinder.Find(Build(), maxDistance: 8));
+        Assert.Throws<ArgumentOutOfRangeException>(() => DuplicateFinder.Find(Build(), maxDistance: -2));
     }
 
     [Fact]
