@@ -47,6 +47,7 @@ public sealed class TrainCommand
     private readonly Option<bool?> horizontalFlip = new("--hflip") { Description = "Mirror training images left to right with probability 0.5 (--hflip false turns the preset's flip off)" };
     private readonly Option<double?> rotation = NumberOptions.OptionalReal("--rotate", "Random rotation within ± this many degrees; 0 is off");
     private readonly Option<double?> erasing = NumberOptions.OptionalReal("--erase", "Random-erasing probability per image; 0 is off");
+    private readonly Option<string?> exclude = new("--exclude") { Description = "Leave out the training samples listed in this CSV's first column 'index' (the label_issues.csv of 'negentropy clean'), counted after --limit" };
     private readonly Option<bool> verbose;
 
     public TrainCommand(Option<bool> verbose)
@@ -57,7 +58,7 @@ public sealed class TrainCommand
             data, dataDirectory, model, width, depth, dropout, epochs, batchSize, optimizer, learningRate, weightDecay, momentum,
             labelSmoothing, schedule, warmupEpochs, clipGradNorm, patience, seed, threads, validationFraction, limit,
             checkpointInterval, output, resume, overwrite, informationPlane, probeSize, planeLayers, noTensorBoard, progress, logInterval,
-            augment, cropPadding, horizontalFlip, rotation, erasing,
+            augment, cropPadding, horizontalFlip, rotation, erasing, exclude,
         };
         Command.SetAction(parseResult => CommandRunner.Run(token => Execute(parseResult, token), parseResult.GetValue(verbose), Console.Error));
     }
@@ -130,6 +131,7 @@ public sealed class TrainCommand
         InformationPlane = parseResult.GetValue(informationPlane),
         ProbeSize = parseResult.GetValue(probeSize),
         Augment = ReadAugmentation(parseResult),
+        Exclude = parseResult.GetValue(exclude),
         PlaneLayers = parseResult.GetResult(planeLayers) is { Implicit: false }
             ? (parseResult.GetValue(planeLayers) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : null,
@@ -172,7 +174,7 @@ public sealed class TrainCommand
         {
             data, dataDirectory, model, width, depth, dropout, batchSize, optimizer, learningRate, weightDecay, momentum,
             labelSmoothing, schedule, warmupEpochs, clipGradNorm, patience, seed, validationFraction, limit, checkpointInterval, noTensorBoard, informationPlane, probeSize, planeLayers,
-            augment, cropPadding, horizontalFlip, rotation, erasing,
+            augment, cropPadding, horizontalFlip, rotation, erasing, exclude,
         };
         string[] specified = fixedOptions.Where(option => IsSpecified(parseResult, option)).Select(option => option.Name).ToArray();
         if (specified.Length > 0)

@@ -139,7 +139,8 @@ public static class HtmlReport
         {
             foreach ((string key, JsonNode? value) in data)
             {
-                Row(html, key, value?.ToString() ?? "");
+                // Index lists belong in report.json; the page shows how long they are.
+                Row(html, key, value is JsonArray list ? $"{list.Count} indices (listed in report.json)" : value?.ToString() ?? "");
             }
         }
         if (content.History.Count > 0)

@@ -15,8 +15,11 @@ public static class RunReport
     public const string JsonFileName = "report.json";
     public const string TextFileName = "classification_report.txt";
 
-    /// <summary>Sizes of the splits the run used.</summary>
-    public sealed record DataSummary(string Source, int TrainSamples, int ValidationSamples, int TestSamples);
+    /// <summary>Sizes of the splits the run used, and the training samples left out with --exclude.</summary>
+    public sealed record DataSummary(string Source, int TrainSamples, int ValidationSamples, int TestSamples, Exclusion? Excluded = null);
+
+    /// <summary>Training samples removed before the split: the file that listed them, their indices, and their count per given class.</summary>
+    public sealed record Exclusion(string File, IReadOnlyList<int> Indices, IReadOnlyDictionary<string, int> PerClass);
 
     public static void Write(string folder, ModelManifest manifest, DataSummary data, TrainingState state,
         EvaluationReport evaluation, TemperatureScaling.Summary temperature, double trainingSeconds)
@@ -36,6 +39,13 @@ public static class RunReport
             ["val_samples"] = data.ValidationSamples,
             ["test_samples"] = data.TestSamples,
         };
+        if (data.Excluded is Exclusion excluded)
+        {
+            json["data"]!["excluded_file"] = excluded.File;
+            json["data"]!["excluded_samples"] = excluded.Indices.Count;
+            json["data"]!["excluded_per_class"] = new JsonObject(excluded.PerClass.Select(pair => KeyValuePair.Create(pair.Key, (JsonNode?)JsonValue.Create(pair.Value))));
+            json["data"]!["excluded_indices"] = new JsonArray(excluded.Indices.Select(index => (JsonNode?)JsonValue.Create(index)).ToArray());
+        }
         json["training"] = new JsonObject
         {
             ["epochs_completed"] = state.EpochsCompleted,

@@ -110,6 +110,9 @@ public sealed record TrainingOptions
     /// <summary>Write TensorBoard event files under RUN/tensorboard (default true).</summary>
     [JsonPropertyName("tensorboard")] public bool TensorBoard { get; init; } = true;
 
+    /// <summary>A CSV whose first column 'index' lists training samples to leave out, such as the label_issues.csv of 'negentropy clean' (default none).</summary>
+    [JsonPropertyName("exclude")] public string? Exclude { get; init; }
+
     /// <summary>Training-time augmentation (default none).</summary>
     [JsonPropertyName("augment")] public AugmentationOptions Augment { get; init; } = AugmentationOptions.None;
 

@@ -157,19 +157,25 @@ public static class TrainingRun
         PredictionsCsv.Write(outputDirectory, validationPredictions, state.ClassNames, PredictionsCsv.ValidationFileName);
         double seconds = state.History.Sum(m => m.Seconds);
         RunReport.Write(outputDirectory, manifest,
-            new RunReport.DataSummary(data.Source, data.Train.Count, data.Validation.Count, data.Test.Count),
+            new RunReport.DataSummary(data.Source, data.Train.Count, data.Validation.Count, data.Test.Count, data.Excluded),
             state, evaluation, temperature, seconds);
         RunReportBuilder.Build(outputDirectory);
         observer.OnMessage($"finished in {TimeProvider.System.GetElapsedTime(started).TotalSeconds:F1} s; outputs in {Path.GetFullPath(outputDirectory)}");
         return new Result(outputDirectory, evaluation, temperature, state, manifest);
     }
 
-    private sealed record PreparedData(ImageDataset Train, ImageDataset Validation, ImageDataset Test, ChannelNormalization Normalization, string Source);
+    private sealed record PreparedData(ImageDataset Train, ImageDataset Validation, ImageDataset Test, ChannelNormalization Normalization, string Source,
+        RunReport.Exclusion? Excluded = null);
 
     private static PreparedData PrepareData(TrainingOptions options, ChannelNormalization? normalization)
     {
         ImageDatasetPair pair = DataSource.Load(options.Data, options.DataDirectory);
         ImageDataset full = options.Limit is int limit ? pair.Train.Take(limit) : pair.Train;
+        RunReport.Exclusion? excluded = null;
+        if (options.Exclude is string excludeFile)
+        {
+            (full, excluded) = Exclude(full, excludeFile, options.Limit);
+        }
         (int[] trainIndices, int[] validationIndices) = StratifiedSplit.Split(full.Labels, options.ValidationFraction, options.Seed);
         if (trainIndices.Length == 0 || validationIndices.Length == 0)
         {
@@ -178,10 +184,34 @@ public static class TrainingRun
         }
         ImageDataset train = full.Subset(trainIndices);
         ImageDataset validation = full.Subset(validationIndices);
-        return new PreparedData(train, validation, pair.Test, normalization ?? ChannelNormalization.Compute(train), pair.Source);
+        return new PreparedData(train, validation, pair.Test, normalization ?? ChannelNormalization.Compute(train), pair.Source, excluded);
     }
 
-    private static OptimizerHelper CreateOptimizer(nn.Module model, TrainingOptions options) => options.Optimizer switch
+    // Indices refer to the training data as given (after --limit), before the validation split.
+    private static (ImageDataset Kept, RunReport.Exclusion Excluded) Exclude(ImageDataset full, string file, int? limit)
+    {
+        IReadOnlyList<int> indices = Cleaning.LabelIssuesCsv.ReadIndices(file);
+        int outOfRange = indices.FirstOrDefault(index => index >= full.Count, -1);
+        if (outOfRange >= 0)
+        {
+            string hint = limit is null ? "" : $" (with --limit {limit})";
+            throw new UserInputException($"--exclude {file}: index {outOfRange} is out of range; the training data{hint} has samples 0 to {full.Count - 1}; clean the same data you train on");
+        }
+        var removed = new HashSet<int>(indices);
+        int[] kept = Enumerable.Range(0, full.Count).Where(index => !removed.Contains(index)).ToArray();
+        if (kept.Length < 2)
+        {
+            throw new UserInputException($"--exclude {file} removes {removed.Count} of {full.Count} training samples, which leaves too few to train on");
+        }
+        var perClass = full.ClassNames.ToDictionary(name => name, _ => 0);
+        foreach (int index in removed)
+        {
+            perClass[full.ClassNames[full.Labels[index]]]++;
+        }
+        return (full.Subset(kept), new RunReport.Exclusion(Path.GetFullPath(file), indices.Order().ToArray(), perClass));
+    }
+
+    internal static OptimizerHelper CreateOptimizer(nn.Module model, TrainingOptions options) => options.Optimizer switch
     {
         "sgd" => torch.optim.SGD(model.parameters(), options.EffectiveLearningRate, momentum: options.Momentum,
             weight_decay: options.WeightDecay, nesterov: options.Momentum > 0),
@@ -196,6 +226,10 @@ public static class TrainingRun
         observer.OnDecision("seed", Invariant($"{options.Seed}"));
         observer.OnDecision("data", data.Source);
         observer.OnDecision("samples", Invariant($"train {data.Train.Count}, validation {data.Validation.Count} ({options.ValidationFraction * 100:0.#}%, stratified), test {data.Test.Count}{LimitText(options.Limit, data.Train.Count + data.Validation.Count)}"));
+        if (data.Excluded is RunReport.Exclusion excluded)
+        {
+            observer.OnDecision("excluded", Invariant($"{excluded.Indices.Count} training samples listed in {excluded.File} ({string.Join(", ", excluded.PerClass.Where(pair => pair.Value > 0).Select(pair => $"{pair.Key} {pair.Value}"))})"));
+        }
         observer.OnDecision("input", Invariant($"{data.Train.Channels}x{data.Train.Height}x{data.Train.Width}, {data.Train.NumClasses} classes"));
         string[] unseen = Enumerable.Range(0, data.Train.NumClasses).Where(k => !data.Train.Labels.Contains(k)).Select(k => data.Train.ClassNames[k]).ToArray();
         if (unseen.Length > 0)
