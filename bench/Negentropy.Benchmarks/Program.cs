@@ -12,4 +12,9 @@ if (args.Length > 0 && args[0] == "--stages")
     StageTimings.Run();
     return;
 }
+if (args.Length > 1 && args[0] == "--noisy-labels")
+{
+    NoisyLabels.Run(args);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(EvaluationReportBenchmark).Assembly).Run(args);

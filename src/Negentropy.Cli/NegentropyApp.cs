@@ -17,6 +17,7 @@ public static class NegentropyApp
             new DemoCommand(verbose).Command,
             new EvalCommand(verbose).Command,
             new ReportCommand(verbose).Command,
+            new CleanCommand(verbose).Command,
         };
         return root;
     }

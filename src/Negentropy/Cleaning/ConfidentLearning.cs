@@ -10,7 +10,7 @@ namespace Negentropy.Cleaning;
 /// counts examples labelled i whose p̂ⱼ ≥ tⱼ (the largest such p̂ⱼ when several pass); each row of C is
 /// calibrated to the number of examples labelled i, and the result normalized to the joint Q. Prune by
 /// noise rate: for each i ≠ j, the round(N·Q[i, j]) examples labelled i with the largest margin
-/// p̂ⱼ − p̂ᵢ are label issues.
+/// p̂ⱼ − p̂ᵢ are label issues, except those whose most probable class is the given one.
 /// </remarks>
 public static class ConfidentLearning
 {
@@ -176,6 +176,11 @@ public static class ConfidentLearning
                 {
                     largestOther = Math.Max(largestOther, row[k]);
                 }
+            }
+            if (suggested == given)
+            {
+                // The model agrees with the given label, so the example is kept.
+                continue;
             }
             double quality = ranking == Ranking.SelfConfidence ? row[given] : row[given] - largestOther;
             issues.Add(new LabelIssue(r, given, suggested, quality));
