@@ -45,6 +45,15 @@ public static class TrainingRun
         TorchRuntime.Configure(options.EffectiveThreads, options.Seed);
 
         PreparedData data = PrepareData(options, normalization: null);
+        if (DataSource.IsImageFolder(options.Data))
+        {
+            // Recorded so that --resume, eval --model and the report decode the images the same way.
+            options = options with
+            {
+                ImageSize = ImageFolderOptions.FormatSize(data.Train.Width, data.Train.Height),
+                Channels = data.Train.Channels,
+            };
+        }
         var spec = new ModelSpec(options.Model, data.Train.Channels, data.Train.Height, data.Train.Width, data.Train.NumClasses,
             options.EffectiveWidth, options.EffectiveDepth, options.Dropout);
         RequireKnownPlaneLayers(options, spec);
@@ -150,7 +159,7 @@ public static class TrainingRun
         TemperatureScaling.Summary temperature = TemperatureScaling.FitAndCompare(
             validationPredictions.Targets, validationProbs, testPredictions.Targets, testProbs, state.ClassNames.Count);
 
-        ModelManifest manifest = CreateManifest(state, data, model) with { Temperature = temperature.Temperature };
+        ModelManifest manifest = CreateManifest(state, model) with { Temperature = temperature.Temperature };
         SavedModel.Save(outputDirectory, manifest, model);
         MetricsLog.Write(outputDirectory, state.History);
         PredictionsCsv.Write(outputDirectory, testPredictions, state.ClassNames);
@@ -164,11 +173,11 @@ public static class TrainingRun
         return new Result(outputDirectory, evaluation, temperature, state, manifest);
     }
 
-    private sealed record PreparedData(ImageDataset Train, ImageDataset Validation, ImageDataset Test, ChannelNormalization Normalization, string Source);
+    private sealed record PreparedData(ImageDataset Train, ImageDataset Validation, ImageDataset Test, ChannelNormalization Normalization, string Source, IReadOnlyList<string> Notes);
 
     private static PreparedData PrepareData(TrainingOptions options, ChannelNormalization? normalization)
     {
-        ImageDatasetPair pair = DataSource.Load(options.Data, options.DataDirectory);
+        ImageDatasetPair pair = DataSource.Load(options.Data, options.DataDirectory, options.ImageFolder);
         ImageDataset full = options.Limit is int limit ? pair.Train.Take(limit) : pair.Train;
         (int[] trainIndices, int[] validationIndices) = StratifiedSplit.Split(full.Labels, options.ValidationFraction, options.Seed);
         if (trainIndices.Length == 0 || validationIndices.Length == 0)
@@ -178,7 +187,7 @@ public static class TrainingRun
         }
         ImageDataset train = full.Subset(trainIndices);
         ImageDataset validation = full.Subset(validationIndices);
-        return new PreparedData(train, validation, pair.Test, normalization ?? ChannelNormalization.Compute(train), pair.Source);
+        return new PreparedData(train, validation, pair.Test, normalization ?? ChannelNormalization.Compute(train), pair.Source, pair.Notes);
     }
 
     private static OptimizerHelper CreateOptimizer(nn.Module model, TrainingOptions options) => options.Optimizer switch
@@ -195,6 +204,10 @@ public static class TrainingRun
         observer.OnDecision("threads", Invariant($"{torch.get_num_threads()} (libtorch intra-op; {Environment.ProcessorCount} processors)"));
         observer.OnDecision("seed", Invariant($"{options.Seed}"));
         observer.OnDecision("data", data.Source);
+        foreach (string note in data.Notes)
+        {
+            observer.OnDecision("images", note);
+        }
         observer.OnDecision("samples", Invariant($"train {data.Train.Count}, validation {data.Validation.Count} ({options.ValidationFraction * 100:0.#}%, stratified), test {data.Test.Count}{LimitText(options.Limit, data.Train.Count + data.Validation.Count)}"));
         observer.OnDecision("input", Invariant($"{data.Train.Channels}x{data.Train.Height}x{data.Train.Width}, {data.Train.NumClasses} classes"));
         string[] unseen = Enumerable.Range(0, data.Train.NumClasses).Where(k => !data.Train.Labels.Contains(k)).Select(k => data.Train.ClassNames[k]).ToArray();
@@ -248,12 +261,12 @@ public static class TrainingRun
         int value => $", --limit {value} is more than the {used} training images, so all are used",
     };
 
-    private static ModelManifest CreateManifest(TrainingState state, PreparedData data, nn.Module model)
+    private static ModelManifest CreateManifest(TrainingState state, nn.Module model)
     {
         DateTimeOffset now = TimeProvider.System.GetUtcNow();
         string dataName = string.Equals(state.Options.Data, FashionMnist.Name, StringComparison.OrdinalIgnoreCase)
             ? FashionMnist.Name
-            : Path.GetFileName(Path.TrimEndingDirectorySeparator(data.Source));
+            : Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(state.Options.Data)));
         return new ModelManifest
         {
             Name = $"{dataName}-{state.Spec.Architecture}",
