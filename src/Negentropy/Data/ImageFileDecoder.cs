@@ -28,7 +28,7 @@ internal static class ImageFileDecoder
         {
             return (null, readError);
         }
-        using SKCodec? codec = SKCodec.Create(new MemoryStream(bytes, writable: false), out SKCodecResult result);
+        using SKCodec? codec = SKCodec.Create(new SKMemoryStream(bytes), out SKCodecResult result);
         if (codec is null)
         {
             return (null, CreateError(result));
@@ -49,7 +49,7 @@ internal static class ImageFileDecoder
         {
             return readError;
         }
-        using SKCodec? codec = SKCodec.Create(new MemoryStream(bytes, writable: false), out SKCodecResult createResult);
+        using SKCodec? codec = SKCodec.Create(new SKMemoryStream(bytes), out SKCodecResult createResult);
         if (codec is null)
         {
             return CreateError(createResult);

@@ -85,10 +85,12 @@ internal sealed class ImageFileListing
             }
 
             // Ordinal order of the path within the class folder, independent of the file system's listing order.
-            images.Sort((a, b) => string.CompareOrdinal(Path.GetRelativePath(classFolders[k], a), Path.GetRelativePath(classFolders[k], b)));
+            string[] relativePaths = images.Select(path => Path.GetRelativePath(classFolders[k], path)).ToArray();
+            string[] sorted = images.ToArray();
+            Array.Sort(relativePaths, sorted, StringComparer.Ordinal);
             int label = IndexOf(classNames, folderClassNames[k]);
-            files.AddRange(images);
-            labels.AddRange(Enumerable.Repeat(label, images.Count));
+            files.AddRange(sorted);
+            labels.AddRange(Enumerable.Repeat(label, sorted.Length));
             ignored += otherFiles;
         }
         return new ImageFileListing(folder, classNames, files, labels, ignored);
