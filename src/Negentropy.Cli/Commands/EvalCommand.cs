@@ -107,8 +107,10 @@ public sealed class EvalCommand
         (ModelManifest manifest, nn.Module<Tensor, Tensor> network) = SavedModel.Load(modelDirectory);
         using (network)
         {
-            // Image files are decoded at the size and channel count the model was trained on.
-            ImageFolderOptions? imageFolder = DataSource.IsImageFolder(dataSpec) ? manifest.Training.ImageFolder : null;
+            // Image files are decoded to the model's input shape, whatever data it was trained on.
+            ImageFolderOptions? imageFolder = DataSource.IsImageFolder(dataSpec)
+                ? manifest.Training.ImageFolder with { Width = manifest.Spec.InputWidth, Height = manifest.Spec.InputHeight, Channels = manifest.Spec.InputChannels }
+                : null;
             ImageDatasetPair pair = DataSource.Load(dataSpec, dataDirectoryValue, imageFolder);
             if (pair.Test.NumClasses > manifest.ClassNames.Count || pair.Test.Channels != manifest.Spec.InputChannels
                 || pair.Test.Height != manifest.Spec.InputHeight || pair.Test.Width != manifest.Spec.InputWidth)

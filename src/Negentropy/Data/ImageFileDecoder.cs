@@ -16,6 +16,12 @@ namespace Negentropy.Data;
 /// </remarks>
 internal static class ImageFileDecoder
 {
+    /// <summary>
+    /// Largest decoded image, in pixels: 2^28, which is 1 GiB as RGBA. The limit rejects a file whose
+    /// header claims a size that would exhaust memory before any pixel is decoded.
+    /// </summary>
+    public const long MaxPixels = 1L << 28;
+
     /// <summary>Size and stored color type of an image file.</summary>
     public sealed record Header(int Width, int Height, bool IsGrayscale);
 
@@ -55,6 +61,10 @@ internal static class ImageFileDecoder
             return CreateError(createResult);
         }
 
+        if ((long)codec.Info.Width * codec.Info.Height > MaxPixels)
+        {
+            return FormattableString.Invariant($"the image is {codec.Info.Width}x{codec.Info.Height} pixels, more than the {MaxPixels} this loader decodes; shrink it first");
+        }
         var decodedInfo = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
         using var decoded = new SKBitmap(decodedInfo);
         SKCodecResult result = codec.GetPixels(decodedInfo, decoded.GetPixels());

@@ -51,6 +51,11 @@ public sealed class ImageFolderRoundTripTests : IDisposable
         Assert.True(idxAccuracy >= 0.70, $"IDX test accuracy {idxAccuracy:P2} is below 70%");
         Assert.True(pngAccuracy >= 0.70, $"PNG-folder test accuracy {pngAccuracy:P2} is below 70%");
         Assert.True(Math.Abs(idxAccuracy - pngAccuracy) <= 0.04, $"test accuracies differ by more than 4 points: IDX {idxAccuracy:P2}, PNG folders {pngAccuracy:P2}");
+
+        // eval --model decodes the folder again and predicts the same test set.
+        CliProcess.Outcome evaluation = CliProcess.Run("eval", "--model", folder.Combine("png-run"), "--data", pngFolder, "--json");
+        Assert.True(evaluation.ExitCode == 0, $"eval exited with {evaluation.ExitCode}: {evaluation.Error}");
+        Assert.Equal(pngAccuracy, JsonNode.Parse(evaluation.Output)!["accuracy"]!.GetValue<double>(), 12);
     }
 
     // The one-digit prefix makes ordinal order equal label order. A '/' is not allowed in a folder name.
