@@ -10,6 +10,9 @@ public sealed class CleanCommand
 {
     private readonly Option<string> data = new("--data") { Description = "'fashion-mnist', a folder of four IDX files, or an image folder (DIR/train/<class>/…)", DefaultValueFactory = _ => TrainingOptions.DefaultData };
     private readonly Option<string?> dataDirectory = new("--data-dir") { Description = "With --data fashion-mnist: read the files from this folder instead of /usr/share/datasets/fashion-mnist" };
+    private readonly Option<string?> imageSize = new("--image-size") { Description = "Image folders: resize every image to WIDTHxHEIGHT pixels, or N for NxN (default: the first image's size)" };
+    private readonly Option<int?> channels = NumberOptions.OptionalInteger("--channels", "Image folders: 1 (grayscale) or 3 (RGB) (default: 1 when the first image is stored as grayscale, else 3)");
+    private readonly Option<bool> skipBadFiles = new("--skip-bad-files") { Description = "Image folders: skip files that do not decode, and report how many, instead of failing" };
     private readonly Option<int?> limit = NumberOptions.OptionalInteger("--limit", "Clean the first N training images only (default: all)");
     private readonly Option<string?> output = new("--out") { Description = "Folder for label_issues.csv, summary.json, issues.html and oof_probabilities.csv (required)" };
     private readonly Option<string?> probabilities = new("--probabilities") { Description = "Out-of-sample probabilities to use instead of cross-validation: the predictions CSV format with a first column 'index'" };
@@ -32,7 +35,7 @@ public sealed class CleanCommand
     {
         Command = new Command("clean", "Find mislabeled samples by confident learning on out-of-sample probabilities, and exact and near duplicates")
         {
-            data, dataDirectory, limit, output, probabilities, folds, model, width, depth, epochs, batchSize, learningRate, seed, threads,
+            data, dataDirectory, imageSize, channels, skipBadFiles, limit, output, probabilities, folds, model, width, depth, epochs, batchSize, learningRate, seed, threads,
             augment, ranking, nearDistance, pageIssues, progress,
         };
         Command.SetAction(parseResult => CommandRunner.Run(token => Execute(parseResult, token), parseResult.GetValue(verbose), Console.Error));
@@ -51,6 +54,9 @@ public sealed class CleanCommand
             {
                 Data = parseResult.GetValue(data)!,
                 DataDirectory = parseResult.GetValue(dataDirectory),
+                ImageSize = parseResult.GetValue(imageSize),
+                Channels = parseResult.GetValue(channels),
+                SkipBadFiles = parseResult.GetValue(skipBadFiles),
                 Limit = parseResult.GetValue(limit),
                 Model = parseResult.GetValue(model)!.ToLowerInvariant(),
                 Width = parseResult.GetValue(width),

@@ -19,7 +19,7 @@ public sealed class EvalCommand
 {
     private readonly Option<string?> predictions = new("--predictions") { Description = "Predictions CSV: header 'label,<class 1>,…', then the true class and one probability per class per row" };
     private readonly Option<string?> model = new("--model") { Description = "A trained model folder (model.json and its weights), to predict --data's test set" };
-    private readonly Option<string?> data = new("--data") { Description = "With --model: 'fashion-mnist' or a folder of IDX files" };
+    private readonly Option<string?> data = new("--data") { Description = "With --model: 'fashion-mnist', a folder with train/<class>/ image folders (and optionally test/<class>/), or a folder of IDX files" };
     private readonly Option<string?> dataDirectory = new("--data-dir") { Description = "With --data fashion-mnist: read the files from this folder" };
     private readonly Option<bool> json = new("--json") { Description = "Print JSON instead of the readable report" };
     private readonly Option<int> bins = NumberOptions.Integer("--bins", "Equal-width calibration bins, 1 to 1000", Calibration.DefaultBins);
@@ -107,7 +107,11 @@ public sealed class EvalCommand
         (ModelManifest manifest, nn.Module<Tensor, Tensor> network) = SavedModel.Load(modelDirectory);
         using (network)
         {
-            ImageDatasetPair pair = DataSource.Load(dataSpec, dataDirectoryValue);
+            // Image files are decoded to the model's input shape, whatever data it was trained on.
+            ImageFolderOptions? imageFolder = DataSource.IsImageFolder(dataSpec)
+                ? manifest.Training.ImageFolder with { Width = manifest.Spec.InputWidth, Height = manifest.Spec.InputHeight, Channels = manifest.Spec.InputChannels }
+                : null;
+            ImageDatasetPair pair = DataSource.Load(dataSpec, dataDirectoryValue, imageFolder);
             if (pair.Test.NumClasses > manifest.ClassNames.Count || pair.Test.Channels != manifest.Spec.InputChannels
                 || pair.Test.Height != manifest.Spec.InputHeight || pair.Test.Width != manifest.Spec.InputWidth)
             {

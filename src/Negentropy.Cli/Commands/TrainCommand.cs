@@ -11,8 +11,11 @@ namespace Negentropy.Cli.Commands;
 /// <summary><c>negentropy train</c>: options, their mapping to <see cref="TrainingOptions"/>, and the run.</summary>
 public sealed class TrainCommand
 {
-    private readonly Option<string> data = new("--data") { Description = "'fashion-mnist', or a folder holding the four MNIST-style IDX files", DefaultValueFactory = _ => TrainingOptions.DefaultData };
+    private readonly Option<string> data = new("--data") { Description = "'fashion-mnist'; a folder with train/<class>/*.png|*.jpg|*.jpeg and optionally test/<class>/… (without test/, 10% of each class is held out as the test set); or a folder holding the four MNIST-style IDX files", DefaultValueFactory = _ => TrainingOptions.DefaultData };
     private readonly Option<string?> dataDirectory = new("--data-dir") { Description = "With --data fashion-mnist: read the files from this folder instead of /usr/share/datasets/fashion-mnist" };
+    private readonly Option<string?> imageSize = new("--image-size") { Description = "Image folders: resize every image to WIDTHxHEIGHT pixels, such as 32x48, or N for NxN (default: the first image's size)" };
+    private readonly Option<int?> channels = NumberOptions.OptionalInteger("--channels", "Image folders: 1 (grayscale) or 3 (RGB) (default: 1 when the first image is stored as grayscale, else 3)");
+    private readonly Option<bool> skipBadFiles = new("--skip-bad-files") { Description = "Image folders: skip files that do not decode, and report how many, instead of failing" };
     private readonly Option<string> model = new("--model") { Description = "Architecture: cnn or resnet", DefaultValueFactory = _ => TrainingOptions.DefaultModel };
     private readonly Option<int?> width = NumberOptions.OptionalInteger("--width", "Channels of the first stage (default: cnn 32, resnet 16)");
     private readonly Option<int?> depth = NumberOptions.OptionalInteger("--depth", "cnn: conv blocks, 1 to 4 (default 2); resnet: layers 6n+2 (default 14)");
@@ -55,7 +58,7 @@ public sealed class TrainCommand
         this.verbose = verbose;
         Command = new Command("train", "Train a classifier and write the model, metrics, test predictions and classification report")
         {
-            data, dataDirectory, model, width, depth, dropout, epochs, batchSize, optimizer, learningRate, weightDecay, momentum,
+            data, dataDirectory, imageSize, channels, skipBadFiles, model, width, depth, dropout, epochs, batchSize, optimizer, learningRate, weightDecay, momentum,
             labelSmoothing, schedule, warmupEpochs, clipGradNorm, patience, seed, threads, validationFraction, limit,
             checkpointInterval, output, resume, overwrite, informationPlane, probeSize, planeLayers, noTensorBoard, progress, logInterval,
             augment, cropPadding, horizontalFlip, rotation, erasing, exclude,
@@ -107,6 +110,9 @@ public sealed class TrainCommand
     {
         Data = parseResult.GetValue(data)!,
         DataDirectory = parseResult.GetValue(dataDirectory),
+        ImageSize = parseResult.GetValue(imageSize),
+        Channels = parseResult.GetValue(channels),
+        SkipBadFiles = parseResult.GetValue(skipBadFiles),
         Model = parseResult.GetValue(model)!.ToLowerInvariant(),
         Width = parseResult.GetValue(width),
         Depth = parseResult.GetValue(depth),
@@ -172,7 +178,7 @@ public sealed class TrainCommand
         }
         Option[] fixedOptions =
         {
-            data, dataDirectory, model, width, depth, dropout, batchSize, optimizer, learningRate, weightDecay, momentum,
+            data, dataDirectory, imageSize, channels, skipBadFiles, model, width, depth, dropout, batchSize, optimizer, learningRate, weightDecay, momentum,
             labelSmoothing, schedule, warmupEpochs, clipGradNorm, patience, seed, validationFraction, limit, checkpointInterval, noTensorBoard, informationPlane, probeSize, planeLayers,
             augment, cropPadding, horizontalFlip, rotation, erasing, exclude,
         };

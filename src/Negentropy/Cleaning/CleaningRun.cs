@@ -48,7 +48,7 @@ public static class CleaningRun
         };
         TorchRuntime.Configure(training.EffectiveThreads, training.Seed);
 
-        ImageDatasetPair pair = DataSource.Load(training.Data, training.DataDirectory);
+        ImageDatasetPair pair = DataSource.Load(training.Data, training.DataDirectory, training.ImageFolder);
         ImageDataset data = training.Limit is int limit ? pair.Train.Take(limit) : pair.Train;
         observer.OnDecision("data", $"{pair.Source}: {data.Count} training images, {data.NumClasses} classes");
 

@@ -113,7 +113,7 @@ public static class RunReportBuilder
         string? note = null;
         try
         {
-            ImageDataset loaded = DataSource.Load(options.Data, options.DataDirectory).Test;
+            ImageDataset loaded = DataSource.Load(options.Data, options.DataDirectory, options.ImageFolder).Test;
             if (loaded.Count == predictions.Count)
             {
                 images = loaded;

@@ -32,11 +32,26 @@ public sealed record TrainingOptions
 
     public static IReadOnlyList<string> Schedules { get; } = new[] { "cosine", "constant" };
 
-    /// <summary>"fashion-mnist" or a folder of IDX files (default "fashion-mnist").</summary>
+    /// <summary>"fashion-mnist", a folder with train/&lt;class&gt;/ image folders, or a folder of IDX files (default "fashion-mnist").</summary>
     [JsonPropertyName("data")] public string Data { get; init; } = DefaultData;
 
     /// <summary>With Data "fashion-mnist", a folder to read instead of the Debian location (default none).</summary>
     [JsonPropertyName("data_dir")] public string? DataDirectory { get; init; }
+
+    /// <summary>
+    /// Image-folder data: size the images are resized to, "N" for N×N or "WIDTHxHEIGHT" (default: the
+    /// first image's size). A started run records the size it used as "WIDTHxHEIGHT".
+    /// </summary>
+    [JsonPropertyName("image_size")] public string? ImageSize { get; init; }
+
+    /// <summary>
+    /// Image-folder data: 1 (grayscale) or 3 (RGB) (default: 1 when the first image is stored as
+    /// grayscale, else 3). A started run records the count it used.
+    /// </summary>
+    [JsonPropertyName("channels")] public int? Channels { get; init; }
+
+    /// <summary>Image-folder data: skip files that do not decode instead of failing (default false).</summary>
+    [JsonPropertyName("skip_bad_files")] public bool SkipBadFiles { get; init; }
 
     /// <summary>Architecture, "cnn" or "resnet" (default "cnn").</summary>
     [JsonPropertyName("model")] public string Model { get; init; } = DefaultModel;
@@ -83,7 +98,7 @@ public sealed record TrainingOptions
     /// <summary>Epochs without a lower validation loss before stopping; 0 turns early stopping off (default 5).</summary>
     [JsonPropertyName("patience")] public int Patience { get; init; } = DefaultPatience;
 
-    /// <summary>Seed of weight initialization, dropout, the validation split and shuffling (default 42).</summary>
+    /// <summary>Seed of weight initialization, dropout, the validation split, an image folder's test split and shuffling (default 42).</summary>
     [JsonPropertyName("seed")] public int Seed { get; init; } = DefaultSeed;
 
     /// <summary>libtorch intra-op threads (default: the processor count).</summary>
@@ -115,6 +130,17 @@ public sealed record TrainingOptions
 
     /// <summary>Training-time augmentation (default none).</summary>
     [JsonPropertyName("augment")] public AugmentationOptions Augment { get; init; } = AugmentationOptions.None;
+
+    /// <summary>The image-folder settings; valid only after <see cref="Validate"/> found no problem.</summary>
+    [JsonIgnore]
+    public ImageFolderOptions ImageFolder
+    {
+        get
+        {
+            (int Width, int Height)? size = ImageSize is null ? null : ImageFolderOptions.ParseSize(ImageSize);
+            return new ImageFolderOptions { Width = size?.Width, Height = size?.Height, Channels = Channels, SkipBadFiles = SkipBadFiles, SplitSeed = Seed };
+        }
+    }
 
     [JsonIgnore] public double EffectiveLearningRate => LearningRate ?? (Optimizer == "sgd" ? DefaultSgdLearningRate : DefaultAdamWLearningRate);
 
@@ -155,6 +181,9 @@ public sealed record TrainingOptions
         Require(ValidationFraction > 0 && ValidationFraction <= 0.9, $"--val-fraction {ValidationFraction} is out of range: expected a value in (0, 0.9]");
         Require(Limit is null or >= 10, $"--limit {Limit} is out of range: expected at least 10 images");
         Require(CheckpointIntervalSeconds >= 0, $"--checkpoint-interval {CheckpointIntervalSeconds} is out of range: expected 0 (epoch ends only) or more seconds");
+        Require(ImageSize is null || ImageFolderOptions.ParseSize(ImageSize) is not null,
+            $"--image-size '{ImageSize}' is invalid: expected WIDTHxHEIGHT such as 32x48, or one number such as 28 for a square, each side 1 to {ImageFolderOptions.MaxSide} pixels");
+        Require(Channels is null or 1 or 3, $"--channels {Channels} is invalid: expected 1 (grayscale) or 3 (RGB)");
         Require(Width is null or (>= 1 and <= 1024), $"--width {Width} is out of range: expected 1 to 1024");
         Require(ProbeSize is >= 10 and <= 10_000, $"--probe-size {ProbeSize} is out of range: expected 10 to 10000");
         Require(PlaneLayers is null || InformationPlane, "--plane-layers goes with --information-plane; add it or drop --plane-layers");

@@ -45,6 +45,15 @@ public static class TrainingRun
         TorchRuntime.Configure(options.EffectiveThreads, options.Seed);
 
         PreparedData data = PrepareData(options, normalization: null);
+        if (DataSource.IsImageFolder(options.Data))
+        {
+            // Recorded so that --resume, eval --model and the report decode the images the same way.
+            options = options with
+            {
+                ImageSize = ImageFolderOptions.FormatSize(data.Train.Width, data.Train.Height),
+                Channels = data.Train.Channels,
+            };
+        }
         var spec = new ModelSpec(options.Model, data.Train.Channels, data.Train.Height, data.Train.Width, data.Train.NumClasses,
             options.EffectiveWidth, options.EffectiveDepth, options.Dropout);
         RequireKnownPlaneLayers(options, spec);
@@ -150,7 +159,7 @@ public static class TrainingRun
         TemperatureScaling.Summary temperature = TemperatureScaling.FitAndCompare(
             validationPredictions.Targets, validationProbs, testPredictions.Targets, testProbs, state.ClassNames.Count);
 
-        ModelManifest manifest = CreateManifest(state, data, model) with { Temperature = temperature.Temperature };
+        ModelManifest manifest = CreateManifest(state, model) with { Temperature = temperature.Temperature };
         SavedModel.Save(outputDirectory, manifest, model);
         MetricsLog.Write(outputDirectory, state.History);
         PredictionsCsv.Write(outputDirectory, testPredictions, state.ClassNames);
@@ -165,11 +174,11 @@ public static class TrainingRun
     }
 
     private sealed record PreparedData(ImageDataset Train, ImageDataset Validation, ImageDataset Test, ChannelNormalization Normalization, string Source,
-        RunReport.Exclusion? Excluded = null);
+        IReadOnlyList<string> Notes, RunReport.Exclusion? Excluded = null);
 
     private static PreparedData PrepareData(TrainingOptions options, ChannelNormalization? normalization)
     {
-        ImageDatasetPair pair = DataSource.Load(options.Data, options.DataDirectory);
+        ImageDatasetPair pair = DataSource.Load(options.Data, options.DataDirectory, options.ImageFolder);
         ImageDataset full = options.Limit is int limit ? pair.Train.Take(limit) : pair.Train;
         RunReport.Exclusion? excluded = null;
         if (options.Exclude is string excludeFile)
@@ -184,7 +193,7 @@ public static class TrainingRun
         }
         ImageDataset train = full.Subset(trainIndices);
         ImageDataset validation = full.Subset(validationIndices);
-        return new PreparedData(train, validation, pair.Test, normalization ?? ChannelNormalization.Compute(train), pair.Source, excluded);
+        return new PreparedData(train, validation, pair.Test, normalization ?? ChannelNormalization.Compute(train), pair.Source, pair.Notes, excluded);
     }
 
     // Indices refer to the training data as given (after --limit), before the validation split.
@@ -225,6 +234,10 @@ public static class TrainingRun
         observer.OnDecision("threads", Invariant($"{torch.get_num_threads()} (libtorch intra-op; {Environment.ProcessorCount} processors)"));
         observer.OnDecision("seed", Invariant($"{options.Seed}"));
         observer.OnDecision("data", data.Source);
+        foreach (string note in data.Notes)
+        {
+            observer.OnDecision("images", note);
+        }
         observer.OnDecision("samples", Invariant($"train {data.Train.Count}, validation {data.Validation.Count} ({options.ValidationFraction * 100:0.#}%, stratified), test {data.Test.Count}{LimitText(options.Limit, data.Train.Count + data.Validation.Count)}"));
         if (data.Excluded is RunReport.Exclusion excluded)
         {
@@ -282,12 +295,12 @@ public static class TrainingRun
         int value => $", --limit {value} is more than the {used} training images, so all are used",
     };
 
-    private static ModelManifest CreateManifest(TrainingState state, PreparedData data, nn.Module model)
+    private static ModelManifest CreateManifest(TrainingState state, nn.Module model)
     {
         DateTimeOffset now = TimeProvider.System.GetUtcNow();
         string dataName = string.Equals(state.Options.Data, FashionMnist.Name, StringComparison.OrdinalIgnoreCase)
             ? FashionMnist.Name
-            : Path.GetFileName(Path.TrimEndingDirectorySeparator(data.Source));
+            : Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(state.Options.Data)));
         return new ModelManifest
         {
             Name = $"{dataName}-{state.Spec.Architecture}",
