@@ -26,6 +26,7 @@ public sealed class CleanCommand
     private readonly Option<int> seed = NumberOptions.Integer("--seed", "Seed of the folds, initialization and shuffling", TrainingOptions.DefaultSeed);
     private readonly Option<int?> threads = NumberOptions.OptionalInteger("--threads", "libtorch intra-op threads (default: processor count)");
     private readonly Option<string> ranking = new("--ranking") { Description = "Order of label issues: self-confidence or normalized-margin", DefaultValueFactory = _ => CleaningOptions.Rankings[0] };
+    private readonly Option<double?> maxSelfConfidence = NumberOptions.OptionalReal("--max-self-confidence", "Report a label issue only when the model gives the given label less than this probability; 1 reports all (default: 0.5 / number of classes)");
     private readonly Option<int> nearDistance = NumberOptions.Integer("--near-distance", "Also find near duplicates: largest Hamming distance between 64-bit average hashes, 0 to 7 (default -1: exact duplicates only)", Cleaning.DuplicateFinder.DefaultMaxDistance);
     private readonly Option<int> pageIssues = NumberOptions.Integer("--page-issues", "Flagged samples shown with thumbnails on issues.html", CleaningOptions.DefaultPageIssues);
     private readonly Option<string> augment = new("--augment") { Description = "Augmentation preset for the fold models: none, flip-crop, standard or strong", DefaultValueFactory = _ => CleaningOptions.DefaultAugment };
@@ -36,7 +37,7 @@ public sealed class CleanCommand
         Command = new Command("clean", "Find mislabeled samples by confident learning on out-of-sample probabilities, and exact and near duplicates")
         {
             data, dataDirectory, imageSize, channels, skipBadFiles, limit, output, probabilities, folds, model, width, depth, epochs, batchSize, learningRate, seed, threads,
-            augment, ranking, nearDistance, pageIssues, progress,
+            augment, ranking, maxSelfConfidence, nearDistance, pageIssues, progress,
         };
         Command.SetAction(parseResult => CommandRunner.Run(token => Execute(parseResult, token), parseResult.GetValue(verbose), Console.Error));
     }
@@ -72,6 +73,7 @@ public sealed class CleanCommand
             ProbabilitiesFile = parseResult.GetValue(probabilities),
             Ranking = parseResult.GetValue(ranking)!.ToLowerInvariant(),
             NearDistance = parseResult.GetValue(nearDistance),
+            MaxSelfConfidence = parseResult.GetValue(maxSelfConfidence),
             PageIssues = parseResult.GetValue(pageIssues),
         };
         IReadOnlyList<string> problems = options.Validate();

@@ -29,8 +29,21 @@ public sealed record CleaningOptions
     /// <summary>Largest Hamming distance between 64-bit average hashes for a near duplicate; -1 finds exact duplicates only (default -1).</summary>
     [JsonPropertyName("near_distance")] public int NearDistance { get; init; } = DuplicateFinder.DefaultMaxDistance;
 
+    /// <summary>
+    /// A label issue is reported only when the model gives the given label a probability below this, in (0, 1];
+    /// 1 reports every issue confident learning finds. Default: 0.5 / K, half of a uniform guess.
+    /// </summary>
+    /// <remarks>
+    /// Confident learning alone also flags the model's confident mistakes between classes that look alike
+    /// (shirt and T-shirt); a wrong label that the model finds unlikely is the stronger evidence.
+    /// </remarks>
+    [JsonPropertyName("max_self_confidence")] public double? MaxSelfConfidence { get; init; }
+
     /// <summary>Issues shown with thumbnails on issues.html (default 100).</summary>
     [JsonPropertyName("page_issues")] public int PageIssues { get; init; } = DefaultPageIssues;
+
+    /// <summary>The bound in effect for <paramref name="numClasses"/> classes.</summary>
+    public double EffectiveMaxSelfConfidence(int numClasses) => MaxSelfConfidence ?? 0.5 / numClasses;
 
     [JsonIgnore] public ConfidentLearning.Ranking RankingKind =>
         Ranking == "normalized-margin" ? ConfidentLearning.Ranking.NormalizedMargin : ConfidentLearning.Ranking.SelfConfidence;
@@ -50,6 +63,10 @@ public sealed record CleaningOptions
         if (NearDistance < -1 || NearDistance > DuplicateFinder.MaxSupportedDistance)
         {
             problems.Add($"--near-distance {NearDistance} is out of range: expected -1 (exact duplicates only) or 0 to {DuplicateFinder.MaxSupportedDistance} bits");
+        }
+        if (MaxSelfConfidence is double bound && !(bound > 0 && bound <= 1))
+        {
+            problems.Add($"--max-self-confidence {bound.ToString(System.Globalization.CultureInfo.InvariantCulture)} is out of range: expected a probability in (0, 1], where 1 reports every issue");
         }
         if (PageIssues is < 0 or > 10_000)
         {

@@ -69,7 +69,10 @@ public static class CleaningRun
             PredictionsCsv.Write(outputDirectory, all, data.ClassNames, ProbabilitiesFileName, Enumerable.Range(0, data.Count).ToArray());
         }
 
-        ConfidentLearning.Result estimates = ConfidentLearning.Find(data.Labels, probabilities, data.NumClasses, options.RankingKind);
+        double maxSelfConfidence = options.EffectiveMaxSelfConfidence(data.NumClasses);
+        observer.OnDecision("label issues", FormattableString.Invariant(
+            $"confident learning, prune by noise rate, ranked by {options.Ranking}; reported when p(given label) < {maxSelfConfidence:0.####}"));
+        ConfidentLearning.Result estimates = ConfidentLearning.Find(data.Labels, probabilities, data.NumClasses, options.RankingKind, maxSelfConfidence);
         IReadOnlyList<DuplicateFinder.Pair> duplicates = DuplicateFinder.Find(data, options.NearDistance);
         IReadOnlyList<LabelIssuesCsv.Row> rows = MergeRows(estimates, duplicates, data, probabilities, options.RankingKind);
 
@@ -194,6 +197,7 @@ public static class CleaningRun
             ["classes"] = new JsonArray(data.ClassNames.Select(name => (JsonNode?)JsonValue.Create(name)).ToArray()),
             ["probabilities"] = options.ProbabilitiesFile ?? $"{options.Folds}-fold cross-validation",
             ["options"] = JsonSerializer.SerializeToNode(options, JsonFormats.Compact),
+            ["max_self_confidence"] = options.EffectiveMaxSelfConfidence(numClasses),
             ["out_of_sample_accuracy"] = (double)correct / Math.Max(1, data.Count),
             ["noise_rate"] = estimates.NoiseRate,
             ["noise_rate_per_class"] = PerClass(k => estimates.NoiseRates[k]),

@@ -40,7 +40,9 @@ public static class ConfidentLearning
     public sealed record LabelIssue(int Index, int GivenLabel, int SuggestedLabel, double Quality);
 
     /// <summary>Runs confident learning on probabilities [rows, numClasses], row-major, and the given labels.</summary>
-    public static Result Find(IReadOnlyList<int> givenLabels, ReadOnlySpan<double> probs, int numClasses, Ranking ranking = Ranking.SelfConfidence)
+    /// <param name="maxSelfConfidence">Issues whose p̂ of the given label is at or above this are dropped; 1 keeps every issue.</param>
+    public static Result Find(IReadOnlyList<int> givenLabels, ReadOnlySpan<double> probs, int numClasses, Ranking ranking = Ranking.SelfConfidence,
+        double maxSelfConfidence = 1.0)
     {
         int rows = givenLabels.Count;
         if (probs.Length != rows * numClasses)
@@ -58,7 +60,7 @@ public static class ConfidentLearning
             noiseRates[i] = rowSum == 0 ? 0 : 1 - (joint[i, i] / rowSum);
         }
 
-        IReadOnlyList<LabelIssue> issues = PruneByNoiseRate(givenLabels, probs, numClasses, joint, ranking);
+        IReadOnlyList<LabelIssue> issues = PruneByNoiseRate(givenLabels, probs, numClasses, joint, ranking, maxSelfConfidence);
         return new Result(thresholds, confidentJoint, joint, noiseRates, issues);
     }
 
@@ -140,7 +142,8 @@ public static class ConfidentLearning
         return joint;
     }
 
-    private static IReadOnlyList<LabelIssue> PruneByNoiseRate(IReadOnlyList<int> givenLabels, ReadOnlySpan<double> probs, int numClasses, double[,] joint, Ranking ranking)
+    private static IReadOnlyList<LabelIssue> PruneByNoiseRate(IReadOnlyList<int> givenLabels, ReadOnlySpan<double> probs, int numClasses, double[,] joint, Ranking ranking,
+        double maxSelfConfidence)
     {
         int rows = givenLabels.Count;
         double[] values = probs.ToArray();
@@ -177,9 +180,9 @@ public static class ConfidentLearning
                     largestOther = Math.Max(largestOther, row[k]);
                 }
             }
-            if (suggested == given)
+            if (suggested == given || (maxSelfConfidence < 1 && row[given] >= maxSelfConfidence))
             {
-                // The model agrees with the given label, so the example is kept.
+                // The model agrees with the given label, or doubts it too little, so the example is kept.
                 continue;
             }
             double quality = ranking == Ranking.SelfConfidence ? row[given] : row[given] - largestOther;

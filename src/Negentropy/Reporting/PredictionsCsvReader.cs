@@ -67,7 +67,9 @@ public static class PredictionsCsvReader
         if (header.Length < first + 3 || header[first] != "label")
         {
             throw new UserInputException(header.Length > first && header[first] != "label"
-                ? $"{source} line 1: column {first + 1} is '{Shorten(header[first])}', expected 'label' (after an optional 'index') followed by one column per class"
+                ? first == 0
+                    ? $"{source} line 1: the first column is '{Shorten(header[0])}', expected 'label' (or 'index', then 'label') followed by one column per class"
+                    : $"{source} line 1: the column after 'index' is '{Shorten(header[1])}', expected 'label' followed by one column per class"
                 : $"{source} line 1: {header.Length - first - 1} class columns; at least 2 are needed");
         }
         string[] classNames = header[(first + 1)..];

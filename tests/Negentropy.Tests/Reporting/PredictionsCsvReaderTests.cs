@@ -43,7 +43,23 @@ public sealed class PredictionsCsvReaderTests
         { "label,a,b\na,x,0.5\n", "preds.csv line 2, column 'a': probability 'x' is invalid" },
         { "label,a,b\na,0.5,0.5\n\nb,0.6,0.6\n", "preds.csv line 4: probabilities sum to 1.2, not 1 within 1e-6; fix the file or pass --renormalize" },
         { "label,,b\na,0.5,0.5\n", "preds.csv line 1: column 2 has an empty class name" },
+        { "index,truth,a,b\n0,a,0.5,0.5\n", "preds.csv line 1: the column after 'index' is 'truth', expected 'label'" },
+        { "index,label,a,b\nx,a,0.5,0.5\n", "preds.csv line 2: index 'x' is invalid" },
+        { "index,label,a,b\n-1,a,0.5,0.5\n", "preds.csv line 2: index '-1' is invalid" },
+        { "index,label,a,b\n3,a,0.5,0.5\n3,b,0.5,0.5\n", "preds.csv line 3: index 3 appears twice" },
+        { "index,label,a,,b\n0,a,0.5,0.5\n", "preds.csv line 1: column 4 has an empty class name" },
     };
+
+    [Fact]
+    public void Read_IndexColumnIsOptional()
+    {
+        PredictionsCsvReader.Table table = Read("index,label,a,b\n7,b,0.25,0.75\n2,a,1,0\n");
+
+        Assert.Equal(new[] { 7, 2 }, table.Indices);
+        Assert.Equal(new[] { 1, 0 }, table.Targets);
+        Assert.Equal(new[] { 0.25, 0.75, 1, 0 }, table.Probabilities);
+        Assert.Null(Read("label,a,b\na,0.5,0.5\n").Indices);
+    }
 
     [Theory]
     [MemberData(nameof(InvalidFiles))]
