@@ -7,7 +7,7 @@ namespace Negentropy.Data;
 /// A dataset normalized once into tensors that live as long as this object: images [N, C, H, W]
 /// float32 and targets [N] int64. Batches are gathered from them with index_select.
 /// </summary>
-public sealed class ImageTensors : IDisposable
+public sealed class ImageTensors : IBatchSource
 {
     public ImageTensors(ImageDataset dataset, ChannelNormalization normalization)
     {
@@ -52,7 +52,7 @@ public sealed class ImageTensors : IDisposable
     /// Gathers batch <paramref name="batchIndex"/> of <paramref name="order"/>. The tensors belong to
     /// the caller's current dispose scope.
     /// </summary>
-    public (Tensor Images, Tensor Targets) Batch(int[] order, int batchIndex, int batchSize)
+    public (Tensor Inputs, Tensor Targets) Batch(int[] order, int batchIndex, int batchSize)
     {
         int start = batchIndex * batchSize;
         int length = Math.Min(batchSize, Count - start);

@@ -6,19 +6,40 @@ namespace Negentropy.Models;
 /// <summary>Creates models by architecture name and counts their parameters.</summary>
 public static class ModelFactory
 {
-    public static IReadOnlyList<string> Architectures { get; } = new[] { "cnn", "resnet" };
+    public static IReadOnlyList<string> ImageArchitectures { get; } = new[] { "cnn", "resnet" };
 
-    /// <summary>Default width (first-stage channels) per architecture.</summary>
-    public static int DefaultWidth(string architecture) => architecture == "resnet" ? 16 : 32;
+    public static IReadOnlyList<string> TextArchitectures { get; } = new[] { "fasttext", "textcnn", "bilstm", "transformer" };
 
-    /// <summary>Default depth per architecture: 2 conv blocks for cnn, 14 layers for resnet.</summary>
-    public static int DefaultDepth(string architecture) => architecture == "resnet" ? 14 : 2;
+    public static IReadOnlyList<string> Architectures { get; } = ImageArchitectures.Concat(TextArchitectures).ToArray();
+
+    /// <summary>Default width per architecture: first-stage channels for images, the embedding size for text.</summary>
+    public static int DefaultWidth(string architecture) => architecture switch
+    {
+        "resnet" => 16,
+        "fasttext" => 64,
+        "textcnn" or "bilstm" => 128,
+        "transformer" => 128,
+        _ => 32,
+    };
+
+    /// <summary>Default depth per architecture: 2 conv blocks for cnn, 14 layers for resnet, 1 bilstm layer, 2 transformer layers.</summary>
+    public static int DefaultDepth(string architecture) => architecture switch
+    {
+        "resnet" => 14,
+        "bilstm" => 1,
+        "fasttext" or "textcnn" => 1,
+        _ => 2,
+    };
 
     /// <summary>Builds the model that <paramref name="spec"/> describes, with freshly initialized weights.</summary>
     public static nn.Module<Tensor, Tensor> Create(ModelSpec spec) => spec.Architecture switch
     {
         "cnn" => new ConvNet(spec),
         "resnet" => new ResNet(spec),
+        "fasttext" => new FastTextClassifier(spec),
+        "textcnn" => new TextCnn(spec),
+        "bilstm" => new BiLstmClassifier(spec),
+        "transformer" => new TransformerClassifier(spec),
         _ => throw new UserInputException($"unknown model '{spec.Architecture}': expected one of {string.Join(", ", Architectures)}"),
     };
 

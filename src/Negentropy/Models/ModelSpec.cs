@@ -6,10 +6,13 @@ namespace Negentropy.Models;
 /// Everything needed to rebuild a model: its architecture name, input shape, number of classes and
 /// size settings. Stored in model.json so that a saved model can be loaded without its options.
 /// </summary>
-/// <param name="Architecture">"cnn" or "resnet".</param>
-/// <param name="Width">Channels of the first stage; each later stage doubles them.</param>
-/// <param name="Depth">For cnn, the number of conv blocks (2 or 3); for resnet, the layer count 6n+2 (8, 14, 20, …).</param>
+/// <param name="Architecture">"cnn" or "resnet" for images; "fasttext", "textcnn", "bilstm" or "transformer" for text.</param>
+/// <param name="Width">Images: channels of the first stage, each later stage doubling them. Text: the embedding size.</param>
+/// <param name="Depth">cnn: conv blocks; resnet: layers 6n+2 (8, 14, 20, …); bilstm and transformer: layers; unused by fasttext and textcnn.</param>
 /// <param name="Dropout">Dropout probability before the classifier.</param>
+/// <param name="VocabularySize">Text: the number of token ids, padding id 0 included; 0 for images.</param>
+/// <param name="MaxLength">Text: the most tokens read per sample; 0 for images.</param>
+/// <param name="Pooling">transformer: "cls" or "mean"; null otherwise.</param>
 public sealed record ModelSpec(
     [property: JsonPropertyName("architecture")] string Architecture,
     [property: JsonPropertyName("input_channels")] int InputChannels,
@@ -18,4 +21,11 @@ public sealed record ModelSpec(
     [property: JsonPropertyName("num_classes")] int NumClasses,
     [property: JsonPropertyName("width")] int Width,
     [property: JsonPropertyName("depth")] int Depth,
-    [property: JsonPropertyName("dropout")] double Dropout);
+    [property: JsonPropertyName("dropout")] double Dropout,
+    [property: JsonPropertyName("vocabulary_size")] int VocabularySize = 0,
+    [property: JsonPropertyName("max_length")] int MaxLength = 0,
+    [property: JsonPropertyName("pooling")] string? Pooling = null)
+{
+    /// <summary>True for the text architectures, whose input is token ids [batch, length].</summary>
+    [JsonIgnore] public bool IsText => ModelFactory.TextArchitectures.Contains(Architecture);
+}

@@ -11,7 +11,7 @@ public static class Evaluator
     public const int DefaultBatchSize = 500;
 
     /// <summary>Predicts every sample of <paramref name="data"/> in order; the model is left in eval mode.</summary>
-    public static PredictionSet Predict(nn.Module<Tensor, Tensor> model, ImageTensors data, int numClasses, int batchSize = DefaultBatchSize)
+    public static PredictionSet Predict(nn.Module<Tensor, Tensor> model, IBatchSource data, int numClasses, int batchSize = DefaultBatchSize)
     {
         model.eval();
         using var noGrad = torch.no_grad();

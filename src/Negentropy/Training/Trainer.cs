@@ -25,8 +25,8 @@ public sealed class Trainer
 
     private readonly nn.Module<Tensor, Tensor> model;
     private readonly OptimizerHelper optimizer;
-    private readonly ImageTensors train;
-    private readonly ImageTensors validation;
+    private readonly IBatchSource train;
+    private readonly IBatchSource validation;
     private readonly TrainingState state;
     private readonly string checkpointFolder;
     private readonly ITrainingObserver observer;
@@ -34,7 +34,7 @@ public sealed class Trainer
     private readonly ImageAugmenter? augmenter;
     private int epochInProgress;
 
-    public Trainer(nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, ImageTensors train, ImageTensors validation,
+    public Trainer(nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, IBatchSource train, IBatchSource validation,
         TrainingState state, string checkpointFolder, ITrainingObserver observer, TimeProvider? time = null)
     {
         this.model = model;
@@ -45,7 +45,8 @@ public sealed class Trainer
         this.checkpointFolder = checkpointFolder;
         this.observer = observer;
         this.time = time ?? TimeProvider.System;
-        augmenter = state.Options.Augment.IsEnabled ? new ImageAugmenter(state.Options.Augment, state.Normalization) : null;
+        // Augmentation applies to image batches only.
+        augmenter = state.Options.Augment.IsEnabled && train is ImageTensors ? new ImageAugmenter(state.Options.Augment, state.Normalization) : null;
     }
 
     private TrainingOptions Options => state.Options;
