@@ -128,6 +128,9 @@ public sealed record TrainingOptions
     /// <summary>A CSV whose first column 'index' lists training samples to leave out, such as the label_issues.csv of 'negentropy clean' (default none).</summary>
     [JsonPropertyName("exclude")] public string? Exclude { get; init; }
 
+    /// <summary>Text-table data: columns, encoding and tokenization (default: text and label columns, word tokens).</summary>
+    [JsonPropertyName("text")] public TextDataOptions Text { get; init; } = new();
+
     /// <summary>Training-time augmentation (default none).</summary>
     [JsonPropertyName("augment")] public AugmentationOptions Augment { get; init; } = AugmentationOptions.None;
 
@@ -189,9 +192,21 @@ public sealed record TrainingOptions
         Require(PlaneLayers is null || InformationPlane, "--plane-layers goes with --information-plane; add it or drop --plane-layers");
         Require(PlaneLayers is null || PlaneLayers.Count > 0, "--plane-layers is empty; name at least one layer, or leave it out for all");
         problems.AddRange(Augment.Validate());
+        problems.AddRange(Text.Validate());
+        bool textModel = ModelFactory.TextArchitectures.Contains(Model);
+        Require(!textModel || !InformationPlane, $"--information-plane works with the image models (cnn, resnet), not {Model}");
+        Require(!textModel || !Augment.IsEnabled, $"--augment and its flags apply to images, not to the text model {Model}");
         if (Depth is int depth)
         {
-            if (Model == "resnet")
+            if (Model is "fasttext" or "textcnn")
+            {
+                Require(depth == 1, $"--depth {depth} is invalid for {Model}: it has one layer, so leave --depth out");
+            }
+            else if (Model is "bilstm" or "transformer")
+            {
+                Require(depth is >= 1 and <= 12, $"--depth {depth} is invalid for {Model}: expected 1 to 12 layers");
+            }
+            else if (Model == "resnet")
             {
                 Require(depth >= 8 && (depth - 2) % 6 == 0 && depth <= 110, $"--depth {depth} is invalid for resnet: expected 6n+2 layers (8, 14, 20, …, 110)");
             }

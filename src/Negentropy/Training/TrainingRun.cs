@@ -117,6 +117,22 @@ public static class TrainingRun
         using var train = new ImageTensors(data.Train, state.Normalization);
         using var validation = new ImageTensors(data.Validation, state.Normalization);
         LogDecisions(observer, state, data, model, checkpointFolder);
+        RunTrainer(model, optimizer, train, validation, state, outputDirectory, observer, resume, cancellationToken,
+            beforeRun: () => AugmentationPreview.Write(outputDirectory, data.Train, state.Normalization, options.Augment, options.Seed));
+        using var test = new ImageTensors(data.Test, state.Normalization);
+        return Finish(model, state, validation, test,
+            new RunReport.DataSummary(data.Source, data.Train.Count, data.Validation.Count, data.Test.Count, data.Excluded), outputDirectory, observer, started);
+    }
+
+    /// <summary>
+    /// Trains until the run is finished (or resumes it), with the metrics log, TensorBoard and information-plane
+    /// hooks, then loads the best checkpoint's weights into <paramref name="model"/>.
+    /// </summary>
+    internal static void RunTrainer(nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, IBatchSource train, IBatchSource validation,
+        TrainingState state, string outputDirectory, ITrainingObserver observer, bool resume, CancellationToken cancellationToken, Action? beforeRun = null)
+    {
+        TrainingOptions options = state.Options;
+        string checkpointFolder = Path.Combine(outputDirectory, CheckpointFolderName);
         if (resume && state.IsFinished)
         {
             observer.OnMessage($"the run in {outputDirectory} has finished training; evaluating its best checkpoint again and rewriting the outputs");
@@ -142,12 +158,17 @@ public static class TrainingRun
         {
             trainer.SaveLastCheckpoint();
         }
-        AugmentationPreview.Write(outputDirectory, data.Train, state.Normalization, options.Augment, options.Seed);
+        beforeRun?.Invoke();
         trainer.Run(cancellationToken);
 
         // The saved model is the one with the lowest validation loss, not the last one.
         Checkpoint.Load(trainer.BestCheckpointPath, model, optimizer: null);
-        using var test = new ImageTensors(data.Test, state.Normalization);
+    }
+
+    /// <summary>Evaluates the trained model on the test and validation sets and writes every output of the run.</summary>
+    internal static Result Finish(nn.Module<Tensor, Tensor> model, TrainingState state, IBatchSource validation, IBatchSource test,
+        RunReport.DataSummary summary, string outputDirectory, ITrainingObserver observer, long started)
+    {
         PredictionSet testPredictions = Evaluator.Predict(model, test, state.ClassNames.Count);
         PredictionSet validationPredictions = Evaluator.Predict(model, validation, state.ClassNames.Count);
 
@@ -165,9 +186,7 @@ public static class TrainingRun
         PredictionsCsv.Write(outputDirectory, testPredictions, state.ClassNames);
         PredictionsCsv.Write(outputDirectory, validationPredictions, state.ClassNames, PredictionsCsv.ValidationFileName);
         double seconds = state.History.Sum(m => m.Seconds);
-        RunReport.Write(outputDirectory, manifest,
-            new RunReport.DataSummary(data.Source, data.Train.Count, data.Validation.Count, data.Test.Count, data.Excluded),
-            state, evaluation, temperature, seconds);
+        RunReport.Write(outputDirectory, manifest, summary, state, evaluation, temperature, seconds);
         RunReportBuilder.Build(outputDirectory);
         observer.OnMessage($"finished in {TimeProvider.System.GetElapsedTime(started).TotalSeconds:F1} s; outputs in {Path.GetFullPath(outputDirectory)}");
         return new Result(outputDirectory, evaluation, temperature, state, manifest);
