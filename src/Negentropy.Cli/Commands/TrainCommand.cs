@@ -11,12 +11,12 @@ namespace Negentropy.Cli.Commands;
 /// <summary><c>negentropy train</c>: options, their mapping to <see cref="TrainingOptions"/>, and the run.</summary>
 public sealed class TrainCommand
 {
-    private readonly Option<string> data = new("--data") { Description = "'fashion-mnist'; a folder with train/<class>/*.png|*.jpg|*.jpeg and optionally test/<class>/… (without test/, 10% of each class is held out as the test set); or a folder holding the four MNIST-style IDX files", DefaultValueFactory = _ => TrainingOptions.DefaultData };
+    private readonly Option<string> data = new("--data") { Description = "'fashion-mnist'; a folder with train/<class>/*.png|*.jpg|*.jpeg and optionally test/<class>/… (without test/, 10% of each class is held out as the test set); a folder holding the four MNIST-style IDX files; or a CSV, TSV or JSONL text table", DefaultValueFactory = _ => TrainingOptions.DefaultData };
     private readonly Option<string?> dataDirectory = new("--data-dir") { Description = "With --data fashion-mnist: read the files from this folder instead of /usr/share/datasets/fashion-mnist" };
     private readonly Option<string?> imageSize = new("--image-size") { Description = "Image folders: resize every image to WIDTHxHEIGHT pixels, such as 32x48, or N for NxN (default: the first image's size)" };
     private readonly Option<int?> channels = NumberOptions.OptionalInteger("--channels", "Image folders: 1 (grayscale) or 3 (RGB) (default: 1 when the first image is stored as grayscale, else 3)");
     private readonly Option<bool> skipBadFiles = new("--skip-bad-files") { Description = "Image folders: skip files that do not decode, and report how many, instead of failing" };
-    private readonly Option<string> model = new("--model") { Description = "Architecture: cnn or resnet", DefaultValueFactory = _ => TrainingOptions.DefaultModel };
+    private readonly Option<string> model = new("--model") { Description = "Architecture: cnn or resnet for images; fasttext, textcnn, bilstm or transformer for text tables", DefaultValueFactory = _ => TrainingOptions.DefaultModel };
     private readonly Option<int?> width = NumberOptions.OptionalInteger("--width", "Channels of the first stage (default: cnn 32, resnet 16)");
     private readonly Option<int?> depth = NumberOptions.OptionalInteger("--depth", "cnn: conv blocks, 1 to 4 (default 2); resnet: layers 6n+2 (default 14)");
     private readonly Option<double> dropout = NumberOptions.Real("--dropout", "Dropout probability in the classifier head", TrainingOptions.DefaultDropout);
@@ -51,6 +51,15 @@ public sealed class TrainCommand
     private readonly Option<double?> rotation = NumberOptions.OptionalReal("--rotate", "Random rotation within ± this many degrees; 0 is off");
     private readonly Option<double?> erasing = NumberOptions.OptionalReal("--erase", "Random-erasing probability per image; 0 is off");
     private readonly Option<string?> exclude = new("--exclude") { Description = "Leave out the training samples listed in this CSV's first column 'index' (the label_issues.csv of 'negentropy clean'), counted after --limit" };
+    private readonly Option<string?> testData = new("--test-data") { Description = "Text tables: a held-out test file in the same format (default: a seeded, stratified 20% of --data)" };
+    private readonly Option<string> textColumn = new("--text-column") { Description = "Text tables: the text column, or several joined with commas", DefaultValueFactory = _ => "text" };
+    private readonly Option<string> labelColumn = new("--label-column") { Description = "Text tables: the label column", DefaultValueFactory = _ => "label" };
+    private readonly Option<string?> encoding = new("--encoding") { Description = "Text tables: utf-8 (default), utf-16, gb18030, gbk, big5, shift_jis or windows-1252" };
+    private readonly Option<string?> tokenizer = new("--tokenizer") { Description = "Text: word (words; CJK characters and bigrams), bpe (subwords learned on the training split) or hashed (fastText n-grams) (default: hashed for fasttext, else word)" };
+    private readonly Option<int?> maxLength = NumberOptions.OptionalInteger("--max-length", "Text: token ids read per text (default 256, or 4096 for hashed n-grams)");
+    private readonly Option<int?> vocabularySize = NumberOptions.OptionalInteger("--vocab-size", "Text: words kept, BPE vocabulary or hash buckets (default 50000, 8000 or 262144)");
+    private readonly Option<int> minCount = NumberOptions.Integer("--min-count", "Text, word tokenizer: occurrences a word needs for its own id", TextDataOptions.DefaultMinCount);
+    private readonly Option<string> pooling = new("--pooling") { Description = "transformer: cls or mean pooling", DefaultValueFactory = _ => "cls" };
     private readonly Option<bool> verbose;
 
     public TrainCommand(Option<bool> verbose)
@@ -62,6 +71,7 @@ public sealed class TrainCommand
             labelSmoothing, schedule, warmupEpochs, clipGradNorm, patience, seed, threads, validationFraction, limit,
             checkpointInterval, output, resume, overwrite, informationPlane, probeSize, planeLayers, noTensorBoard, progress, logInterval,
             augment, cropPadding, horizontalFlip, rotation, erasing, exclude,
+            testData, textColumn, labelColumn, encoding, tokenizer, maxLength, vocabularySize, minCount, pooling,
         };
         Command.SetAction(parseResult => CommandRunner.Run(token => Execute(parseResult, token), parseResult.GetValue(verbose), Console.Error));
     }
@@ -138,6 +148,18 @@ public sealed class TrainCommand
         ProbeSize = parseResult.GetValue(probeSize),
         Augment = ReadAugmentation(parseResult),
         Exclude = parseResult.GetValue(exclude),
+        Text = new TextDataOptions
+        {
+            TestData = parseResult.GetValue(testData),
+            TextColumns = parseResult.GetValue(textColumn)!.Split(',', StringSplitOptions.TrimEntries),
+            LabelColumn = parseResult.GetValue(labelColumn)!,
+            Encoding = parseResult.GetValue(encoding),
+            Tokenizer = parseResult.GetValue(tokenizer)?.ToLowerInvariant(),
+            MaxLength = parseResult.GetValue(maxLength),
+            VocabularySize = parseResult.GetValue(vocabularySize),
+            MinCount = parseResult.GetValue(minCount),
+            Pooling = parseResult.GetValue(pooling)!.ToLowerInvariant(),
+        },
         PlaneLayers = parseResult.GetResult(planeLayers) is { Implicit: false }
             ? (parseResult.GetValue(planeLayers) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : null,
@@ -181,6 +203,7 @@ public sealed class TrainCommand
             data, dataDirectory, imageSize, channels, skipBadFiles, model, width, depth, dropout, batchSize, optimizer, learningRate, weightDecay, momentum,
             labelSmoothing, schedule, warmupEpochs, clipGradNorm, patience, seed, validationFraction, limit, checkpointInterval, noTensorBoard, informationPlane, probeSize, planeLayers,
             augment, cropPadding, horizontalFlip, rotation, erasing, exclude,
+            testData, textColumn, labelColumn, encoding, tokenizer, maxLength, vocabularySize, minCount, pooling,
         };
         string[] specified = fixedOptions.Where(option => IsSpecified(parseResult, option)).Select(option => option.Name).ToArray();
         if (specified.Length > 0)

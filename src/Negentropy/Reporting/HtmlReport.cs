@@ -32,7 +32,10 @@ public static class HtmlReport
         string? MistakesNote);
 
     /// <summary>A wrong test prediction with its thumbnail (PNG bytes, or null when the images are not available).</summary>
-    public sealed record ConfidentMistake(int Index, string TrueClass, string PredictedClass, double Confidence, double EntropyBits, byte[]? Thumbnail);
+    public sealed record ConfidentMistake(int Index, string TrueClass, string PredictedClass, double Confidence, double EntropyBits, byte[]? Thumbnail, string? Text = null);
+
+    /// <summary>Characters of a text shown per mistake.</summary>
+    public const int MistakeTextLength = 300;
 
     public static void Write(Content content)
     {
@@ -91,7 +94,7 @@ public static class HtmlReport
         "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left;font-size:.92em}" +
         "th{background:#eef2f6}pre{background:#f7f7f7;padding:.8em;overflow-x:auto;font-size:.85em}" +
         ".cards{display:flex;flex-wrap:wrap;gap:.8em}.card{border:1px solid #ccd;border-radius:6px;padding:.6em 1em;min-width:10em;background:#fafbfd}" +
-        ".card b{display:block;font-size:1.35em}.plots img{max-width:100%;border:1px solid #ddd;margin:.4em 0}" +
+        ".card b{display:block;font-size:1.35em}.thumb .text{font-size:.8em;white-space:pre-wrap;max-height:9em;overflow:auto;text-align:left;background:#f7f7f7;padding:.3em}.plots img{max-width:100%;border:1px solid #ddd;margin:.4em 0}" +
         ".grid{display:flex;flex-wrap:wrap;gap:.6em}.thumb{border:1px solid #ddd;padding:.4em;width:9.5em;font-size:.8em;text-align:center}" +
         ".thumb img{width:84px;height:84px;image-rendering:pixelated}.note{color:#666;font-style:italic}footer{margin-top:3em;color:#888;font-size:.8em}";
 
@@ -230,6 +233,11 @@ public static class HtmlReport
             if (mistake.Thumbnail is byte[] png)
             {
                 html.Append("<img alt=\"test image ").Append(mistake.Index).Append("\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(png)).Append("\"><br>");
+            }
+            if (mistake.Text is string text)
+            {
+                string shown = text.Length <= MistakeTextLength ? text : text[..MistakeTextLength] + "…";
+                html.Append("<div class=\"text\">").Append(Encode(shown)).Append("</div>");
             }
             html.Append("#").Append(mistake.Index).Append("<br>true: <b>").Append(Encode(mistake.TrueClass)).Append("</b><br>predicted: ")
                 .Append(Encode(mistake.PredictedClass)).Append("<br>p = ").Append(F(mistake.Confidence, "F3"))

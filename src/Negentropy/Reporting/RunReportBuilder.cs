@@ -110,29 +110,40 @@ public static class RunReportBuilder
         }
 
         ImageDataset? images = null;
+        IReadOnlyList<string>? texts = null;
         string? note = null;
         try
         {
-            ImageDataset loaded = DataSource.Load(options.Data, options.DataDirectory, options.ImageFolder).Test;
-            if (loaded.Count == predictions.Count)
+            if (Training.TextTrainingRun.IsTextData(options.Data))
             {
-                images = loaded;
+                texts = Training.TextTrainingRun.LoadTest(options).Texts;
+                note = texts.Count == predictions.Count ? null
+                    : $"The test texts at {options.Data} number {texts.Count} but the predictions have {predictions.Count} rows, so no texts are shown.";
+                texts = note is null ? texts : null;
             }
             else
             {
-                note = $"The test set at {options.Data} has {loaded.Count} images but the predictions have {predictions.Count} rows, so no thumbnails are shown.";
+                ImageDataset loaded = DataSource.Load(options.Data, options.DataDirectory, options.ImageFolder).Test;
+                if (loaded.Count == predictions.Count)
+                {
+                    images = loaded;
+                }
+                else
+                {
+                    note = $"The test set at {options.Data} has {loaded.Count} images but the predictions have {predictions.Count} rows, so no thumbnails are shown.";
+                }
             }
         }
         catch (UserInputException exception)
         {
-            note = $"Thumbnails are not shown: the test images did not load ({exception.Message}).";
+            note = $"Thumbnails and texts are not shown: the test data did not load ({exception.Message}).";
         }
 
         var mistakes = wrong.OrderByDescending(w => w.Confidence).Take(MistakeCount).Select(w =>
         {
             double entropy = Information.Distributions.Entropy(predictions.Probabilities.AsSpan(w.Index * numClasses, numClasses), Information.LogBase.Bits, normalize: true);
             return new HtmlReport.ConfidentMistake(w.Index, predictions.ClassNames[predictions.Targets[w.Index]], predictions.ClassNames[w.Predicted],
-                w.Confidence, entropy, images is null ? null : Thumbnail(images, w.Index));
+                w.Confidence, entropy, images is null ? null : Thumbnail(images, w.Index), texts?[w.Index]);
         }).ToArray();
         return (mistakes, mistakes.Length == 0 ? "Every test prediction is right." : note);
     }

@@ -6,6 +6,8 @@ namespace Negentropy.Training;
 public sealed record TextDataOptions
 {
     public const int DefaultMaxLength = 256;
+    public const int DefaultHashedMaxLength = 4096;
+    public const int DefaultHashBuckets = 1 << 18;
     public const int DefaultMaxVocabulary = 50_000;
     public const int DefaultMinCount = 2;
     public const int DefaultBpeVocabulary = 8_000;
@@ -30,10 +32,10 @@ public sealed record TextDataOptions
     /// <summary>"word" (words, and CJK characters and bigrams), "bpe" (subwords learned on the training split) or "hashed" (fastText n-grams); default hashed for fasttext, word otherwise.</summary>
     [JsonPropertyName("tokenizer")] public string? Tokenizer { get; init; }
 
-    /// <summary>Tokens read per text (default 256).</summary>
-    [JsonPropertyName("max_length")] public int MaxLength { get; init; } = DefaultMaxLength;
+    /// <summary>Token ids read per text (default 256, or 4096 hashed n-grams for fasttext, whose words each give several ids).</summary>
+    [JsonPropertyName("max_length")] public int? MaxLength { get; init; }
 
-    /// <summary>Largest vocabulary: word tokens kept, BPE vocabulary size, or hash buckets (default 50,000 words, 8,000 BPE tokens, 2^21 buckets).</summary>
+    /// <summary>Largest vocabulary: word tokens kept, BPE vocabulary size, or hash buckets (default 50,000 words, 8,000 BPE tokens, 2^18 buckets).</summary>
     [JsonPropertyName("vocab_size")] public int? VocabularySize { get; init; }
 
     /// <summary>Word tokenizer: occurrences in the training split a word needs to get its own id (default 2).</summary>
@@ -44,6 +46,17 @@ public sealed record TextDataOptions
 
     /// <summary>The tokenizer in effect for <paramref name="model"/>.</summary>
     public string EffectiveTokenizer(string model) => Tokenizer ?? (model == "fasttext" ? "hashed" : "word");
+
+    /// <summary>The most token ids read per text for <paramref name="model"/>.</summary>
+    public int EffectiveMaxLength(string model) => MaxLength ?? (EffectiveTokenizer(model) == "hashed" ? DefaultHashedMaxLength : DefaultMaxLength);
+
+    /// <summary>The vocabulary bound for <paramref name="model"/>: words kept, BPE tokens, or hash buckets.</summary>
+    public int EffectiveVocabularySize(string model) => VocabularySize ?? EffectiveTokenizer(model) switch
+    {
+        "hashed" => DefaultHashBuckets,
+        "bpe" => DefaultBpeVocabulary,
+        _ => DefaultMaxVocabulary,
+    };
 
     /// <summary>Returns every problem with these settings.</summary>
     public IReadOnlyList<string> Validate()
@@ -65,9 +78,9 @@ public sealed record TextDataOptions
         {
             problems.Add($"--pooling '{Pooling}' is unknown: expected one of {string.Join(", ", Poolings)}");
         }
-        if (MaxLength is < 1 or > 8192)
+        if (MaxLength is < 1 or > 65_536)
         {
-            problems.Add($"--max-length {MaxLength} is out of range: expected 1 to 8192 tokens");
+            problems.Add($"--max-length {MaxLength} is out of range: expected 1 to 65536 token ids");
         }
         if (VocabularySize is < 16 or > 16_777_216)
         {

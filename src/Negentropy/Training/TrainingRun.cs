@@ -43,6 +43,14 @@ public static class TrainingRun
             Threads = options.EffectiveThreads,
         };
         TorchRuntime.Configure(options.EffectiveThreads, options.Seed);
+        if (TextTrainingRun.IsTextData(options.Data))
+        {
+            if (overwrite)
+            {
+                DeleteRunOutputs(outputDirectory);
+            }
+            return TextTrainingRun.Start(options, outputDirectory, observer, cancellationToken);
+        }
 
         PreparedData data = PrepareData(options, normalization: null);
         if (DataSource.IsImageFolder(options.Data))
@@ -95,6 +103,10 @@ public static class TrainingRun
             throw new UserInputException($"--epochs {options.Epochs} is less than the {saved.EpochsCompleted} epochs the run in {runDirectory} has already completed; pass --epochs {saved.EpochsCompleted} or more, or leave it out");
         }
         TorchRuntime.Configure(options.EffectiveThreads, options.Seed);
+        if (TextTrainingRun.IsTextData(options.Data))
+        {
+            return TextTrainingRun.Resume(saved, options, runDirectory, observer, cancellationToken);
+        }
 
         PreparedData data = PrepareData(options, saved.Normalization);
         TrainingState state = saved with { Options = options };
@@ -339,6 +351,7 @@ public static class TrainingRun
     {
         ModelManifest.FileName, ModelManifest.DefaultWeightsFile, MetricsLog.FileName, PredictionsCsv.FileName,
         PredictionsCsv.ValidationFileName, RunReport.JsonFileName, RunReport.TextFileName, HtmlReport.FileName, InformationPlaneLog.FileName,
+        TextTrainingRun.EncoderFileName,
     };
 
     private static void RequireUsableOutputFolder(string outputDirectory, bool overwrite)

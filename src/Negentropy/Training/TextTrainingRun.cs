@@ -1,0 +1,141 @@
+using System.Globalization;
+using Negentropy.Data;
+using Negentropy.Models;
+using Negentropy.Reporting;
+using Negentropy.Text;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Negentropy.Training;
+
+/// <summary>
+/// A training job on a text table: read the table (and a test table, or split one off), hold out a
+/// stratified validation share, fit the tokenizer on the training split, encode, then train, evaluate
+/// and write the same outputs as an image run, plus RUN/tokenizer.json.
+/// </summary>
+public static class TextTrainingRun
+{
+    public const string EncoderFileName = "tokenizer.json";
+
+    /// <summary>True when <paramref name="data"/> names a CSV, TSV or JSONL file.</summary>
+    public static bool IsTextData(string data) =>
+        TextTableReader.FormatsByExtension.ContainsKey(Path.GetExtension(data)) && !Directory.Exists(data);
+
+    private sealed record PreparedText(TextDataset Train, TextDataset Validation, TextDataset Test, string Source, IReadOnlyList<string> Notes);
+
+    internal static TrainingRun.Result Start(TrainingOptions options, string outputDirectory, ITrainingObserver observer, CancellationToken cancellationToken)
+    {
+        RequireTextModel(options);
+        PreparedText data = Prepare(options);
+        ITextEncoder encoder = FitEncoder(options, data.Train);
+        var spec = new ModelSpec(options.Model, 1, 1, 1, data.Train.NumClasses, options.EffectiveWidth, options.EffectiveDepth, options.Dropout,
+            VocabularySize: encoder.VocabularySize, MaxLength: options.Text.EffectiveMaxLength(options.Model),
+            Pooling: options.Model == "transformer" ? options.Text.Pooling : null);
+        var state = new TrainingState
+        {
+            Options = options,
+            Spec = spec,
+            Normalization = new ChannelNormalization(Array.Empty<double>(), Array.Empty<double>()),
+            ClassNames = data.Train.ClassNames.ToArray(),
+        };
+        Directory.CreateDirectory(Path.Combine(outputDirectory, TrainingRun.CheckpointFolderName));
+        encoder.Save(Path.Combine(outputDirectory, EncoderFileName));
+        return Train(state, data, encoder, outputDirectory, observer, cancellationToken, resume: false);
+    }
+
+    internal static TrainingRun.Result Resume(TrainingState saved, TrainingOptions options, string runDirectory, ITrainingObserver observer, CancellationToken cancellationToken)
+    {
+        PreparedText data = Prepare(options);
+        string encoderPath = Path.Combine(runDirectory, EncoderFileName);
+        if (!File.Exists(encoderPath))
+        {
+            throw new UserInputException($"--resume {runDirectory}: {EncoderFileName} is missing, so the texts cannot be encoded as before; start the run again");
+        }
+        ITextEncoder encoder = TextEncoders.Load(encoderPath);
+        return Train(saved with { Options = options }, data, encoder, runDirectory, observer, cancellationToken, resume: true);
+    }
+
+    private static TrainingRun.Result Train(TrainingState state, PreparedText data, ITextEncoder encoder, string outputDirectory, ITrainingObserver observer,
+        CancellationToken cancellationToken, bool resume)
+    {
+        TrainingOptions options = state.Options;
+        long started = TimeProvider.System.GetTimestamp();
+        using nn.Module<Tensor, Tensor> model = ModelFactory.Create(state.Spec);
+        using OptimizerHelper optimizer = TrainingRun.CreateOptimizer(model, options);
+        if (resume)
+        {
+            state = Checkpoint.Load(Path.Combine(outputDirectory, TrainingRun.CheckpointFolderName, Trainer.LastCheckpointName), model, optimizer) with { Options = options };
+        }
+
+        int maxLength = state.Spec.MaxLength;
+        using var train = Encode(data.Train, encoder, maxLength);
+        using var validation = Encode(data.Validation, encoder, maxLength);
+        LogDecisions(observer, state, data, encoder, model);
+        TrainingRun.RunTrainer(model, optimizer, train, validation, state, outputDirectory, observer, resume, cancellationToken);
+        using var test = Encode(data.Test, encoder, maxLength);
+        return TrainingRun.Finish(model, state, validation, test,
+            new RunReport.DataSummary(data.Source, data.Train.Count, data.Validation.Count, data.Test.Count), outputDirectory, observer, started);
+    }
+
+    /// <summary>Reads the tables named by <paramref name="options"/> and returns the test texts, in the order of test_predictions.csv.</summary>
+    public static TextDataset LoadTest(TrainingOptions options) => Prepare(options).Test;
+
+    private static PreparedText Prepare(TrainingOptions options)
+    {
+        TextDataOptions text = options.Text;
+        var tableOptions = new TextTableOptions { TextColumns = text.TextColumns, LabelColumn = text.LabelColumn, Encoding = text.Encoding };
+        TextTable trainTable = TextTableReader.Read(options.Data, tableOptions);
+        TextTable? testTable = text.TestData is string testPath ? TextTableReader.Read(testPath, tableOptions) : null;
+        TextDatasetPair pair = TextDataset.FromTables(trainTable, testTable, TextDataOptions.DefaultTestFraction, options.Seed);
+        TextDataset full = options.Limit is int limit && limit < pair.Train.Count ? pair.Train.Subset(Enumerable.Range(0, limit).ToArray()) : pair.Train;
+        (int[] trainIndices, int[] validationIndices) = StratifiedSplit.Split(full.Labels, options.ValidationFraction, options.Seed);
+        if (trainIndices.Length == 0 || validationIndices.Length == 0)
+        {
+            throw new UserInputException(
+                $"--val-fraction {options.ValidationFraction} on {full.Count} texts leaves {trainIndices.Length} for training and {validationIndices.Length} for validation; both need at least one");
+        }
+        return new PreparedText(full.Subset(trainIndices), full.Subset(validationIndices), pair.Test, pair.Source, pair.Notes);
+    }
+
+    private static ITextEncoder FitEncoder(TrainingOptions options, TextDataset train)
+    {
+        int size = options.Text.EffectiveVocabularySize(options.Model);
+        return options.Text.EffectiveTokenizer(options.Model) switch
+        {
+            "hashed" => new HashedNgramEncoder(buckets: size),
+            "bpe" => SubwordTokenizer.Train(train.Texts, size),
+            _ => WordTokenizer.Fit(train.Texts, options.Text.MinCount, size),
+        };
+    }
+
+    private static TextTensors Encode(TextDataset data, ITextEncoder encoder, int maxLength) =>
+        new(data.Texts.Select(text => encoder.Encode(text, maxLength)).ToArray(), data.Labels);
+
+    private static void RequireTextModel(TrainingOptions options)
+    {
+        if (!ModelFactory.TextArchitectures.Contains(options.Model))
+        {
+            throw new UserInputException(
+                $"--model {options.Model} takes images, but --data {options.Data} is a text table; pick a text model: {string.Join(", ", ModelFactory.TextArchitectures)}");
+        }
+    }
+
+    private static void LogDecisions(ITrainingObserver observer, TrainingState state, PreparedText data, ITextEncoder encoder, nn.Module model)
+    {
+        TrainingOptions options = state.Options;
+        string Invariant(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
+        observer.OnDecision("threads", Invariant($"{torch.get_num_threads()} (libtorch intra-op; {Environment.ProcessorCount} processors)"));
+        observer.OnDecision("seed", Invariant($"{options.Seed}"));
+        observer.OnDecision("data", data.Source);
+        foreach (string note in data.Notes)
+        {
+            observer.OnDecision("data", note);
+        }
+        observer.OnDecision("samples", Invariant($"train {data.Train.Count}, validation {data.Validation.Count} ({options.ValidationFraction * 100:0.#}%, stratified), test {data.Test.Count}, {data.Train.NumClasses} classes"));
+        observer.OnDecision("tokenizer", Invariant($"{encoder.Kind}, {encoder.VocabularySize:N0} ids (0 is padding), at most {state.Spec.MaxLength} per text"));
+        observer.OnDecision("model", Invariant($"{state.Spec.Architecture} width {state.Spec.Width} depth {state.Spec.Depth} dropout {state.Spec.Dropout}{(state.Spec.Pooling is string pooling ? $" pooling {pooling}" : "")}, {ModelFactory.CountParameters(model):N0} parameters"));
+        observer.OnDecision("optimizer", Invariant($"{options.Optimizer} lr {options.EffectiveLearningRate} weight decay {options.WeightDecay}, batch {options.BatchSize}"));
+        observer.OnDecision("schedule", Invariant($"{options.Schedule}, warm-up {options.EffectiveWarmupEpochs:0.##} epochs, {options.Epochs} epochs max, early-stopping patience {options.Patience}"));
+    }
+}

@@ -1,0 +1,99 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace Negentropy.Tests.Cli;
+
+/// <summary>End-to-end text runs on short customer-service questions in Chinese, three intents.</summary>
+public sealed class TextTrainCommandTests : IDisposable
+{
+    private static readonly Dictionary<string, string[]> Intents = new()
+    {
+        ["退款"] = new[] { "我要退款", "怎么申请退款", "退款多久到账", "订单退款失败了", "请帮我办理退款" },
+        ["物流"] = new[] { "快递到哪里了", "物流信息没有更新", "什么时候发货", "包裹还没送到", "帮我查一下物流" },
+        ["账户"] = new[] { "忘记登录密码", "账户被锁定了", "如何修改绑定手机号", "账户登录不了", "我想注销账户" },
+    };
+
+    private readonly TemporaryFolder folder = new();
+
+    public TextTrainCommandTests()
+    {
+        var train = new StringBuilder("text,label\r\n");
+        var test = new StringBuilder("text,label\r\n");
+        foreach ((string intent, string[] questions) in Intents)
+        {
+            foreach (string question in questions)
+            {
+                foreach (string prefix in new[] { "", "你好，", "请问" })
+                {
+                    train.Append('"').Append(prefix).Append(question).Append("？\",").Append(intent).Append("\r\n");
+                    train.Append(prefix).Append(question).Append("，谢谢,").Append(intent).Append("\r\n");
+                }
+                test.Append("\"麻烦问下，").Append(question).Append("\",").Append(intent).Append("\r\n");
+            }
+        }
+        File.WriteAllText(folder.Combine("train.csv"), train.ToString(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        File.WriteAllText(folder.Combine("test.csv"), test.ToString(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+    }
+
+    public void Dispose() => folder.Dispose();
+
+    [Theory]
+    [InlineData("fasttext", "0.05")]
+    [InlineData("textcnn", "0.003")]
+    [InlineData("bilstm", "0.005")]
+    [InlineData("transformer", "0.002")]
+    public void ChineseIntents_TrainToFullAccuracy(string model, string learningRate)
+    {
+        string output = folder.Combine(model);
+
+        CliProcess.Outcome outcome = CliProcess.Run("train", "--data", folder.Combine("train.csv"), "--test-data", folder.Combine("test.csv"),
+            "--model", model, "--lr", learningRate, "--epochs", "25", "--patience", "0", "--batch-size", "16", "--threads", "1",
+            "--min-count", "1", "--out", output, "--no-tensorboard");
+
+        Assert.True(outcome.ExitCode == 0, $"exit {outcome.ExitCode}: {outcome.Error}");
+        Assert.Contains("[setup] tokenizer: ", outcome.Output);
+        JsonObject report = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "report.json")))!.AsObject();
+        double accuracy = report["classification_report"]!["accuracy"]!.GetValue<double>();
+        Assert.True(accuracy == 1.0, $"{model}: test accuracy {accuracy:P1} on a separable set");
+        Assert.True(File.Exists(Path.Combine(output, "tokenizer.json")), "tokenizer.json is missing");
+        Assert.Equal("label,物流,账户,退款", File.ReadLines(Path.Combine(output, "test_predictions.csv")).First());
+        Assert.True(File.Exists(Path.Combine(output, "report.html")), "report.html is missing");
+    }
+
+    [Fact]
+    public void GbkFile_ReadsWithEncodingOption()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        string gbk = folder.Combine("train-gbk.csv");
+        File.WriteAllText(gbk, File.ReadAllText(folder.Combine("train.csv")), Encoding.GetEncoding("GBK"));
+        string output = folder.Combine("gbk");
+
+        CliProcess.Outcome withoutEncoding = CliProcess.Run("train", "--data", gbk, "--model", "fasttext", "--epochs", "1", "--out", output);
+        CliProcess.Outcome withEncoding = CliProcess.Run("train", "--data", gbk, "--model", "fasttext", "--lr", "0.05", "--epochs", "20", "--patience", "0",
+            "--threads", "1", "--min-count", "1", "--encoding", "gbk", "--out", output, "--no-tensorboard");
+
+        Assert.Equal(2, withoutEncoding.ExitCode);
+        Assert.Contains("--encoding", Assert.Single(withoutEncoding.ErrorLines));
+        Assert.True(withEncoding.ExitCode == 0, $"exit {withEncoding.ExitCode}: {withEncoding.Error}");
+        JsonNode manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "model.json")))!;
+        Assert.Equal(new[] { "物流", "账户", "退款" }, manifest["class_names"]!.AsArray().Select(n => n!.GetValue<string>()));
+    }
+
+    [Theory]
+    [InlineData("fasttext", "--text-column", "question", "question")]
+    [InlineData("cnn", "--text-column", "text", "takes images")]
+    [InlineData("fasttext", "--tokenizer", "chars", "--tokenizer 'chars' is unknown")]
+    [InlineData("transformer", "--pooling", "max", "--pooling 'max' is unknown")]
+    [InlineData("fasttext", "--augment", "standard", "apply to images")]
+    public void BadTextOptions_AreOneLineErrors(string model, string option, string value, string expected)
+    {
+        string output = folder.Combine("bad");
+
+        CliProcess.Outcome outcome = CliProcess.Run("train", "--data", folder.Combine("train.csv"), "--model", model, option, value, "--out", output);
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Contains(expected, Assert.Single(outcome.ErrorLines));
+        Assert.False(Directory.Exists(output), "bad input must leave no output folder");
+    }
+}
