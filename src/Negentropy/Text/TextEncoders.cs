@@ -12,8 +12,9 @@ public static class TextEncoders
         return kind switch
         {
             WordTokenizer.KindName => WordTokenizer.FromJson(json, path),
+            HashedNgramEncoder.KindName => HashedNgramEncoder.FromJson(json, path),
             _ => throw new UserInputException(
-                $"{path}: unknown text encoder kind '{kind}'; expected {WordTokenizer.KindName}"),
+                $"{path}: unknown text encoder kind '{kind}'; expected {WordTokenizer.KindName} or {HashedNgramEncoder.KindName}"),
         };
     }
 }
