@@ -13,8 +13,9 @@ public static class TextEncoders
         {
             WordTokenizer.KindName => WordTokenizer.FromJson(json, path),
             HashedNgramEncoder.KindName => HashedNgramEncoder.FromJson(json, path),
+            SubwordTokenizer.KindName => SubwordTokenizer.FromJson(json, path),
             _ => throw new UserInputException(
-                $"{path}: unknown text encoder kind '{kind}'; expected {WordTokenizer.KindName} or {HashedNgramEncoder.KindName}"),
+                $"{path}: unknown text encoder kind '{kind}'; expected {WordTokenizer.KindName}, {HashedNgramEncoder.KindName} or {SubwordTokenizer.KindName}"),
         };
     }
 }
