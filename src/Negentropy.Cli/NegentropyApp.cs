@@ -18,6 +18,7 @@ public static class NegentropyApp
             new EvalCommand(verbose).Command,
             new ReportCommand(verbose).Command,
             new CleanCommand(verbose).Command,
+            new DataCommand(verbose).Command,
         };
         return root;
     }
@@ -30,11 +31,22 @@ public static class NegentropyApp
         if (parseResult.Errors.Count > 0)
         {
             // One line for all problems, with a pointer to the help instead of the whole usage text.
-            string command = parseResult.CommandResult.Command == root ? "" : parseResult.CommandResult.Command.Name + " ";
+            string command = CommandPath(parseResult.CommandResult);
             string messages = string.Join("; ", parseResult.Errors.Select(error => error.Message.TrimEnd('.')));
             Console.Error.WriteLine($"error: {messages} (run 'negentropy {command}--help' for the options)");
             return ExitCodes.InvalidInput;
         }
         return parseResult.Invoke();
+    }
+
+    /// <summary>Returns the subcommand names below the root followed by a space, such as "data spamassassin ", or "" for the root.</summary>
+    private static string CommandPath(CommandResult result)
+    {
+        var names = new List<string>();
+        for (CommandResult? current = result; current?.Parent is not null; current = current.Parent as CommandResult)
+        {
+            names.Insert(0, current.Command.Name);
+        }
+        return names.Count == 0 ? "" : string.Join(' ', names) + " ";
     }
 }

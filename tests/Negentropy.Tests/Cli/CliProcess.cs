@@ -29,9 +29,17 @@ public static class CliProcess
     }
 
     /// <summary>Runs the CLI to completion, failing after <paramref name="timeout"/>.</summary>
-    public static Outcome Run(TimeSpan timeout, params string[] arguments)
+    public static Outcome Run(TimeSpan timeout, params string[] arguments) => Run(timeout, new Dictionary<string, string>(), arguments);
+
+    /// <summary>Runs the CLI with <paramref name="environment"/> added to its environment variables.</summary>
+    public static Outcome Run(TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        using Process process = Process.Start(StartInfo(arguments))!;
+        ProcessStartInfo start = StartInfo(arguments);
+        foreach ((string name, string value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+        using Process process = Process.Start(start)!;
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         Task<string> error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout))
