@@ -189,6 +189,7 @@ public static class CleaningRun
         JsonObject PerClass(Func<int, double> value) => new(Enumerable.Range(0, numClasses)
             .Select(k => KeyValuePair.Create(data.ClassNames[k], (JsonNode?)JsonValue.Create(value(k)))));
         int Count(string reason) => rows.Count(row => row.Reason == reason);
+        double[,] noiseMatrix = estimates.NoiseMatrix();
 
         var summary = new JsonObject
         {
@@ -204,6 +205,7 @@ public static class CleaningRun
             ["thresholds"] = PerClass(k => estimates.Thresholds[k]),
             ["confident_joint"] = Matrix((i, j) => estimates.ConfidentJoint[i, j]),
             ["joint"] = Matrix((i, j) => estimates.Joint[i, j]),
+            ["noise_matrix"] = Matrix((i, j) => noiseMatrix[i, j]),
             ["counts"] = new JsonObject
             {
                 ["flagged"] = rows.Count,
