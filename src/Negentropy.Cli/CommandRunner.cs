@@ -6,7 +6,10 @@ namespace Negentropy.Cli;
 /// </summary>
 public static class CommandRunner
 {
-    public static int Run(Func<CancellationToken, int> body, bool verbose, TextWriter error)
+    public const string ResumeHint = "the last checkpoint was written, continue with --resume on the same --out folder";
+
+    /// <param name="interruptHint">What the user can do after Ctrl-C or SIGTERM, printed after "stopped by SIGNAL; ".</param>
+    public static int Run(Func<CancellationToken, int> body, bool verbose, TextWriter error, string interruptHint = ResumeHint)
     {
         using var cancellation = new CancellationTokenSource();
         using InterruptHandler interrupts = InterruptHandler.Install(cancellation, error);
@@ -21,7 +24,7 @@ public static class CommandRunner
         }
         catch (OperationCanceledException exception) when (cancellation.IsCancellationRequested)
         {
-            error.WriteLine($"stopped by {interrupts.Signal}; the last checkpoint was written, continue with --resume on the same --out folder");
+            error.WriteLine($"stopped by {interrupts.Signal}; {interruptHint}");
             if (verbose)
             {
                 error.WriteLine(exception.ToString());

@@ -30,6 +30,7 @@ public sealed class CleanCommand
     private readonly Option<int> nearDistance = NumberOptions.Integer("--near-distance", "Also find near duplicates: largest Hamming distance between 64-bit average hashes, 0 to 7 (default -1: exact duplicates only)", Cleaning.DuplicateFinder.DefaultMaxDistance);
     private readonly Option<int> pageIssues = NumberOptions.Integer("--page-issues", "Flagged samples shown with thumbnails on issues.html", CleaningOptions.DefaultPageIssues);
     private readonly Option<string> augment = new("--augment") { Description = "Augmentation preset for the fold models: none, flip-crop, standard or strong", DefaultValueFactory = _ => CleaningOptions.DefaultAugment };
+    private readonly Option<bool> renormalize = new("--renormalize") { Description = "With --probabilities: divide each row by its sum instead of rejecting rows that do not sum to 1" };
     private readonly Option<string> progress = new("--progress") { Description = "auto, bar or plain", DefaultValueFactory = _ => "auto" };
 
     public CleanCommand(Option<bool> verbose)
@@ -37,9 +38,10 @@ public sealed class CleanCommand
         Command = new Command("clean", "Find mislabeled samples by confident learning on out-of-sample probabilities, and exact and near duplicates")
         {
             data, dataDirectory, imageSize, channels, skipBadFiles, limit, output, probabilities, folds, model, width, depth, epochs, batchSize, learningRate, seed, threads,
-            augment, ranking, maxSelfConfidence, nearDistance, pageIssues, progress,
+            augment, ranking, maxSelfConfidence, nearDistance, pageIssues, renormalize, progress,
         };
-        Command.SetAction(parseResult => CommandRunner.Run(token => Execute(parseResult, token), parseResult.GetValue(verbose), Console.Error));
+        Command.SetAction(parseResult => CommandRunner.Run(token => Execute(parseResult, token), parseResult.GetValue(verbose), Console.Error,
+            "finished folds are kept, so the same command continues with the unfinished one"));
     }
 
     public Command Command { get; }
@@ -71,6 +73,7 @@ public sealed class CleanCommand
             },
             Folds = parseResult.GetValue(folds),
             ProbabilitiesFile = parseResult.GetValue(probabilities),
+            Renormalize = parseResult.GetValue(renormalize),
             Ranking = parseResult.GetValue(ranking)!.ToLowerInvariant(),
             NearDistance = parseResult.GetValue(nearDistance),
             MaxSelfConfidence = parseResult.GetValue(maxSelfConfidence),
@@ -87,7 +90,8 @@ public sealed class CleanCommand
         int Count(string reason) => result.Rows.Count(row => row.Reason == reason);
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"estimated share of wrong labels {result.Estimates.NoiseRate:P2}; flagged {result.Rows.Count} of {result.Samples} samples ({(double)result.Rows.Count / result.Samples:P2}): {Count(CleaningRun.LabelIssueReason)} label issues, {Count(CleaningRun.ConflictingDuplicateReason)} conflicting duplicates, {Count(CleaningRun.DuplicateReason)} duplicates"));
-        Console.Out.WriteLine($"outputs: {Path.GetFullPath(Path.Combine(outputDirectory, LabelIssuesCsv.FileName))}, {CleaningRun.SummaryFileName}, {Reporting.IssuesPage.FileName}");
+        string probabilitiesOutput = options.ProbabilitiesFile is null ? $", {CleaningRun.ProbabilitiesFileName}" : "";
+        Console.Out.WriteLine($"outputs: {Path.GetFullPath(Path.Combine(outputDirectory, LabelIssuesCsv.FileName))}, {CleaningRun.SummaryFileName}, {Reporting.IssuesPage.FileName}{probabilitiesOutput}");
         return ExitCodes.Success;
     }
 }

@@ -23,6 +23,9 @@ public sealed record CleaningOptions
     /// <summary>Out-of-sample probabilities to use instead of cross-validation (default none).</summary>
     [JsonPropertyName("probabilities")] public string? ProbabilitiesFile { get; init; }
 
+    /// <summary>With <see cref="ProbabilitiesFile"/>: divide each row by its sum instead of rejecting rows that do not sum to 1 (default false).</summary>
+    [JsonPropertyName("renormalize")] public bool Renormalize { get; init; }
+
     /// <summary>"self-confidence" or "normalized-margin" (default "self-confidence").</summary>
     [JsonPropertyName("ranking")] public string Ranking { get; init; } = Rankings[0];
 
@@ -52,6 +55,10 @@ public sealed record CleaningOptions
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>(Training.Validate());
+        if (Renormalize && ProbabilitiesFile is null)
+        {
+            problems.Add("--renormalize goes with --probabilities; add the file or drop --renormalize");
+        }
         if (Folds is < 2 or > 20)
         {
             problems.Add($"--folds {Folds} is out of range: expected 2 to 20");

@@ -32,10 +32,7 @@ public static class CleaningRun
         {
             throw new UserInputException(string.Join("; ", problems));
         }
-        if (string.IsNullOrWhiteSpace(outputDirectory) || File.Exists(outputDirectory))
-        {
-            throw new UserInputException($"--out '{outputDirectory}' is not a usable folder; pass a folder for the cleaning outputs");
-        }
+        OutputFolder.RequireCreatable(outputDirectory);
         TrainingOptions training = options.Training with
         {
             LearningRate = options.Training.EffectiveLearningRate,
@@ -51,12 +48,17 @@ public static class CleaningRun
         ImageDatasetPair pair = DataSource.Load(training.Data, training.DataDirectory, training.ImageFolder);
         ImageDataset data = training.Limit is int limit ? pair.Train.Take(limit) : pair.Train;
         observer.OnDecision("data", $"{pair.Source}: {data.Count} training images, {data.NumClasses} classes");
+        int presentClasses = data.Labels.Distinct().Count();
+        if (presentClasses < 2)
+        {
+            throw new UserInputException($"--data {training.Data}: the training images carry {presentClasses} class; cleaning compares classes, so it needs at least 2");
+        }
 
         double[] probabilities;
         if (options.ProbabilitiesFile is string file)
         {
-            probabilities = ReadProbabilities(file, data);
-            observer.OnDecision("probabilities", $"{file} (out-of-sample probabilities given)");
+            probabilities = ReadProbabilities(file, data, options.Renormalize);
+            observer.OnDecision("probabilities", $"{file} (out-of-sample probabilities given, so no model is trained and the training options are not used)");
         }
         else
         {
@@ -78,7 +80,7 @@ public static class CleaningRun
 
         Directory.CreateDirectory(outputDirectory);
         LabelIssuesCsv.Write(Path.Combine(outputDirectory, LabelIssuesCsv.FileName), rows, data.ClassNames);
-        WriteSummary(Path.Combine(outputDirectory, SummaryFileName), options, pair.Source, data, probabilities, estimates, duplicates, rows);
+        WriteSummary(Path.Combine(outputDirectory, SummaryFileName), options with { Training = training }, pair.Source, data, probabilities, estimates, duplicates, rows);
         IssuesPage.Write(Path.Combine(outputDirectory, IssuesPage.FileName), data, rows, estimates, duplicates.Count, options.PageIssues);
         return new Result(rows, estimates, duplicates, data.Count, outputDirectory);
     }
@@ -136,9 +138,9 @@ public static class CleaningRun
         return row[given] - largestOther;
     }
 
-    private static double[] ReadProbabilities(string file, ImageDataset data)
+    private static double[] ReadProbabilities(string file, ImageDataset data, bool renormalize)
     {
-        PredictionsCsvReader.Table table = PredictionsCsvReader.Read(file);
+        PredictionsCsvReader.Table table = PredictionsCsvReader.Read(file, renormalize);
         if (table.Indices is not int[] indices)
         {
             throw new UserInputException($"{file}: no 'index' column; --probabilities needs the header 'index,label,<class 1>,…' with each sample's 0-based position in the training data");
@@ -189,6 +191,7 @@ public static class CleaningRun
         JsonObject PerClass(Func<int, double> value) => new(Enumerable.Range(0, numClasses)
             .Select(k => KeyValuePair.Create(data.ClassNames[k], (JsonNode?)JsonValue.Create(value(k)))));
         int Count(string reason) => rows.Count(row => row.Reason == reason);
+        double[,] noiseMatrix = estimates.NoiseMatrix();
 
         var summary = new JsonObject
         {
@@ -204,6 +207,7 @@ public static class CleaningRun
             ["thresholds"] = PerClass(k => estimates.Thresholds[k]),
             ["confident_joint"] = Matrix((i, j) => estimates.ConfidentJoint[i, j]),
             ["joint"] = Matrix((i, j) => estimates.Joint[i, j]),
+            ["noise_matrix"] = Matrix((i, j) => noiseMatrix[i, j]),
             ["counts"] = new JsonObject
             {
                 ["flagged"] = rows.Count,

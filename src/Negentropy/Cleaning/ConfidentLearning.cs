@@ -32,6 +32,22 @@ public static class ConfidentLearning
     /// <param name="Issues">Label issues, ranked.</param>
     public sealed record Result(double[] Thresholds, long[,] ConfidentJoint, double[,] Joint, double[] NoiseRates, IReadOnlyList<LabelIssue> Issues)
     {
+        /// <summary>The estimated noise matrix P(given = i | true = j): each column of Q divided by its sum (a column without mass stays 0).</summary>
+        public double[,] NoiseMatrix()
+        {
+            int classes = Thresholds.Length;
+            var matrix = new double[classes, classes];
+            for (int j = 0; j < classes; j++)
+            {
+                double column = Enumerable.Range(0, classes).Sum(i => Joint[i, j]);
+                for (int i = 0; i < classes && column > 0; i++)
+                {
+                    matrix[i, j] = Joint[i, j] / column;
+                }
+            }
+            return matrix;
+        }
+
         /// <summary>Estimated share of all examples whose given label is wrong: 1 − trace(Q).</summary>
         public double NoiseRate => 1 - Enumerable.Range(0, Thresholds.Length).Sum(k => Joint[k, k]);
     }

@@ -29,6 +29,10 @@ public static class CrossValidation
         ITrainingObserver observer, CancellationToken cancellationToken)
     {
         int numClasses = data.NumClasses;
+        if (folds > data.Count)
+        {
+            throw new UserInputException($"--folds {folds} is more than the {data.Count} samples; pass --folds {Math.Max(2, Math.Min(data.Count, 5))} or fewer");
+        }
         int[] assignment = StratifiedKFold.Assign(data.Labels, folds, options.Seed);
         PrepareWorkFolder(workFolder, data, options, folds);
         var probabilities = new double[(long)data.Count * numClasses];
@@ -60,6 +64,11 @@ public static class CrossValidation
         int[] rest = Enumerable.Range(0, data.Count).Where(i => assignment[i] != fold).ToArray();
         ImageDataset pool = data.Subset(rest);
         (int[] trainIndices, int[] validationIndices) = StratifiedSplit.Split(pool.Labels, options.ValidationFraction, options.Seed + fold);
+        if (trainIndices.Length == 0 || validationIndices.Length == 0)
+        {
+            throw new UserInputException(
+                $"fold {fold + 1}: {pool.Count} samples outside the fold leave {trainIndices.Length} for training and {validationIndices.Length} for picking the best epoch; both need at least one, so use fewer --folds or more data");
+        }
         ImageDataset train = pool.Subset(trainIndices);
         ImageDataset validation = pool.Subset(validationIndices);
         ImageDataset heldOut = data.Subset(Enumerable.Range(0, data.Count).Where(i => assignment[i] == fold).ToArray());
@@ -93,7 +102,9 @@ public static class CrossValidation
         }
     }
 
-    // Folds finished under other settings or other data are removed, never reused.
+    // Folds finished under other settings or other data are removed, never reused. Only the fold files
+    // and folders this class writes are removed; anything else in the folder is left alone. The thread
+    // count is not part of the settings: runs with 1 and 2 threads gave the same losses.
     private static void PrepareWorkFolder(string workFolder, ImageDataset data, TrainingOptions options, int folds)
     {
         string settings = JsonSerializer.Serialize(new
@@ -101,12 +112,19 @@ public static class CrossValidation
             folds,
             samples = data.Count,
             data_sha256 = DataHash(data),
-            training = options,
+            training = options with { Threads = null },
         }, JsonFormats.Indented);
         string settingsPath = Path.Combine(workFolder, SettingsFileName);
         if (Directory.Exists(workFolder) && (!File.Exists(settingsPath) || File.ReadAllText(settingsPath) != settings))
         {
-            Directory.Delete(workFolder, recursive: true);
+            foreach (string file in Directory.GetFiles(workFolder, "fold-*.csv"))
+            {
+                File.Delete(file);
+            }
+            foreach (string folder in Directory.GetDirectories(workFolder, "fold-*"))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
         Directory.CreateDirectory(workFolder);
         AtomicFile.WriteAllText(settingsPath, settings);

@@ -33,11 +33,18 @@ public static class LabelIssuesCsv
         AtomicFile.WriteAllText(path, text.ToString());
     }
 
+    /// <summary>A listed sample: its index, its given_label when the file has that column, and the line it is on.</summary>
+    public sealed record Listed(int Index, string? GivenLabel, long Line);
+
+    /// <summary>Reads the distinct indices of <paramref name="path"/>, in file order.</summary>
+    public static IReadOnlyList<int> ReadIndices(string path) => ReadListed(path).Select(entry => entry.Index).Distinct().ToArray();
+
     /// <summary>
-    /// Reads the <c>index</c> column of <paramref name="path"/>, which must be the first column; other
-    /// columns are not read, so a file filtered or written by other tools works too.
+    /// Reads the <c>index</c> column of <paramref name="path"/>, which must be the first column, and the
+    /// <c>given_label</c> column when there is one. Other columns are not read, so a file filtered or
+    /// written by other tools works too.
     /// </summary>
-    public static IReadOnlyList<int> ReadIndices(string path)
+    public static IReadOnlyList<Listed> ReadListed(string path)
     {
         if (!File.Exists(path))
         {
@@ -61,8 +68,12 @@ public static class LabelIssuesCsv
             {
                 throw new UserInputException($"{path} line 1: expected a header whose first column is 'index' ({Header})");
             }
-            var indices = new List<int>();
-            var seen = new HashSet<int>();
+            int givenColumn = -1;
+            for (int column = 1; column < reader.FieldCount; column++)
+            {
+                givenColumn = givenColumn < 0 && reader.GetString(column) == "given_label" ? column : givenColumn;
+            }
+            var listed = new List<Listed>();
             while (reader.Read())
             {
                 string field = reader.GetString(0);
@@ -70,13 +81,10 @@ public static class LabelIssuesCsv
                 {
                     throw new UserInputException($"{path} line {reader.LineNumber}: index '{field}' is invalid; expected a 0-based sample number");
                 }
-                // A sample listed for two reasons is removed once.
-                if (seen.Add(index))
-                {
-                    indices.Add(index);
-                }
+                string? given = givenColumn >= 0 && givenColumn < reader.FieldCount ? reader.GetString(givenColumn) : null;
+                listed.Add(new Listed(index, given, reader.LineNumber));
             }
-            return indices;
+            return listed;
         }
         catch (CsvFormatException exception)
         {

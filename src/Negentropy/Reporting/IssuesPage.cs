@@ -58,6 +58,12 @@ public static class IssuesPage
         html.Append("</table>\n");
 
         int shown = Math.Min(pageIssues, rows.Count);
+        if (shown == 0)
+        {
+            html.Append("<p>").Append(rows.Count == 0 ? "No sample is flagged." : "Thumbnails are off (--page-issues 0).").Append("</p>\n</body></html>\n");
+            AtomicFile.WriteAllText(path, html.ToString());
+            return;
+        }
         html.Append("<h2>Top ").Append(shown).Append(" flagged samples</h2>\n<div class=\"grid\">\n");
         foreach (LabelIssuesCsv.Row row in rows.Take(shown))
         {

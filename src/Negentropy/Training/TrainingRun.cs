@@ -216,6 +216,11 @@ public static class TrainingRun
         {
             (full, excluded) = Exclude(full, excludeFile, options.Limit);
         }
+        int presentClasses = full.Labels.Distinct().Count();
+        if (presentClasses < 2)
+        {
+            throw new UserInputException($"--data {options.Data}: the training images carry {presentClasses} class; a classifier needs at least 2");
+        }
         (int[] trainIndices, int[] validationIndices) = StratifiedSplit.Split(full.Labels, options.ValidationFraction, options.Seed);
         if (trainIndices.Length == 0 || validationIndices.Length == 0)
         {
@@ -230,13 +235,21 @@ public static class TrainingRun
     // Indices refer to the training data as given (after --limit), before the validation split.
     private static (ImageDataset Kept, RunReport.Exclusion Excluded) Exclude(ImageDataset full, string file, int? limit)
     {
-        IReadOnlyList<int> indices = Cleaning.LabelIssuesCsv.ReadIndices(file);
-        int outOfRange = indices.FirstOrDefault(index => index >= full.Count, -1);
-        if (outOfRange >= 0)
+        IReadOnlyList<Cleaning.LabelIssuesCsv.Listed> listed = Cleaning.LabelIssuesCsv.ReadListed(file);
+        string hint = limit is null ? "" : $" (with --limit {limit})";
+        foreach (Cleaning.LabelIssuesCsv.Listed entry in listed)
         {
-            string hint = limit is null ? "" : $" (with --limit {limit})";
-            throw new UserInputException($"--exclude {file}: index {outOfRange} is out of range; the training data{hint} has samples 0 to {full.Count - 1}; clean the same data you train on");
+            if (entry.Index >= full.Count)
+            {
+                throw new UserInputException($"--exclude {file}: index {entry.Index} is out of range; the training data{hint} has samples 0 to {full.Count - 1}; clean the same data you train on");
+            }
+            string actual = full.ClassNames[full.Labels[entry.Index]];
+            if (entry.GivenLabel is string given && given != actual)
+            {
+                throw new UserInputException($"--exclude {file} line {entry.Line}: sample {entry.Index} has given_label '{given}', but the training data{hint} labels it '{actual}'; the file comes from other data");
+            }
         }
+        IReadOnlyList<int> indices = listed.Select(entry => entry.Index).Distinct().ToArray();
         var removed = new HashSet<int>(indices);
         int[] kept = Enumerable.Range(0, full.Count).Where(index => !removed.Contains(index)).ToArray();
         if (kept.Length < 2)
@@ -269,10 +282,11 @@ public static class TrainingRun
         {
             observer.OnDecision("images", note);
         }
-        observer.OnDecision("samples", Invariant($"train {data.Train.Count}, validation {data.Validation.Count} ({options.ValidationFraction * 100:0.#}%, stratified), test {data.Test.Count}{LimitText(options.Limit, data.Train.Count + data.Validation.Count)}"));
+        observer.OnDecision("samples", Invariant($"train {data.Train.Count}, validation {data.Validation.Count} ({options.ValidationFraction * 100:0.#}%, stratified), test {data.Test.Count}{LimitText(options.Limit, data.Train.Count + data.Validation.Count + (data.Excluded?.Indices.Count ?? 0))}"));
         if (data.Excluded is RunReport.Exclusion excluded)
         {
-            observer.OnDecision("excluded", Invariant($"{excluded.Indices.Count} training samples listed in {excluded.File} ({string.Join(", ", excluded.PerClass.Where(pair => pair.Value > 0).Select(pair => $"{pair.Key} {pair.Value}"))})"));
+            string perClass = string.Join(", ", excluded.PerClass.Where(pair => pair.Value > 0).Select(pair => $"{pair.Key} {pair.Value}"));
+            observer.OnDecision("excluded", Invariant($"{excluded.Indices.Count} training samples listed in {excluded.File}{(perClass.Length > 0 ? $" ({perClass})" : "")}"));
         }
         observer.OnDecision("input", Invariant($"{data.Train.Channels}x{data.Train.Height}x{data.Train.Width}, {data.Train.NumClasses} classes"));
         string[] unseen = Enumerable.Range(0, data.Train.NumClasses).Where(k => !data.Train.Labels.Contains(k)).Select(k => data.Train.ClassNames[k]).ToArray();
@@ -356,25 +370,7 @@ public static class TrainingRun
 
     private static void RequireUsableOutputFolder(string outputDirectory, bool overwrite)
     {
-        if (string.IsNullOrWhiteSpace(outputDirectory))
-        {
-            throw new UserInputException("--out is empty; pass a folder for the run's outputs");
-        }
-        if (File.Exists(outputDirectory))
-        {
-            throw new UserInputException($"--out {outputDirectory} is a file; pass a folder for the run's outputs");
-        }
-        for (string? ancestor = Path.GetDirectoryName(Path.GetFullPath(outputDirectory)); ancestor is not null; ancestor = Path.GetDirectoryName(ancestor))
-        {
-            if (File.Exists(ancestor))
-            {
-                throw new UserInputException($"--out {outputDirectory}: {ancestor} is a file, so the folder cannot be created there");
-            }
-            if (Directory.Exists(ancestor))
-            {
-                break;
-            }
-        }
+        OutputFolder.RequireCreatable(outputDirectory);
         bool containsRun = Directory.Exists(Path.Combine(outputDirectory, CheckpointFolderName))
             || RunOutputNames.Any(name => File.Exists(Path.Combine(outputDirectory, name)));
         if (containsRun && !overwrite)

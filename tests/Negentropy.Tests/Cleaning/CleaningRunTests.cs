@@ -156,7 +156,8 @@ public sealed class CleaningRunTests : IDisposable
     {
         (string data, _) = WriteTinyIdx(folder.Combine("data"), count: 200, flips: Array.Empty<int>());
         string issues = folder.Combine("issues.csv");
-        File.WriteAllText(issues, "index,given_label,suggested_label,quality,reason\n5,band 0,band 1,0.1,label_issue\n9,band 1,band 1,0.5,duplicate\n5,band 0,band 1,0.1,label_issue\n");
+        int[] labels = ReadLabels(data);
+        File.WriteAllText(issues, $"index,given_label,suggested_label,quality,reason\n5,band {labels[5]},band 1,0.1,label_issue\n9,band {labels[9]},band 1,0.5,duplicate\n5,band {labels[5]},band 1,0.1,label_issue\n");
         string output = folder.Combine("run");
 
         CliProcess.Outcome outcome = CliProcess.Run("train", "--data", data, "--exclude", issues, "--epochs", "1", "--threads", "1", "--out", output, "--no-tensorboard");
@@ -170,7 +171,48 @@ public sealed class CleaningRunTests : IDisposable
         Assert.Contains("excluded_samples", File.ReadAllText(Path.Combine(output, "report.html")));
     }
 
+    [Fact]
+    public void CrossValidation_KeepsFilesItDidNotWrite()
+    {
+        (string data, _) = WriteTinyIdx(folder.Combine("data"), count: 60, flips: Array.Empty<int>());
+        string output = folder.Combine("clean");
+        Directory.CreateDirectory(Path.Combine(output, CleaningRun.FoldsFolderName));
+        string mine = Path.Combine(output, CleaningRun.FoldsFolderName, "notes.txt");
+        File.WriteAllText(mine, "keep me");
+
+        CliProcess.Outcome outcome = CliProcess.Run("clean", "--data", data, "--out", output, "--folds", "2", "--epochs", "1", "--threads", "1", "--progress", "plain");
+
+        Assert.True(outcome.ExitCode == 0, $"exit {outcome.ExitCode}: {outcome.Error}");
+        Assert.Equal("keep me", File.ReadAllText(mine));
+    }
+
     [Theory]
+    [InlineData("--folds", "13", "--folds 13 is more than the 12 samples")]
+    [InlineData("--out", "FILE/sub", "is a file, so the folder cannot be created there")]
+    [InlineData("--renormalize", null, "--renormalize goes with --probabilities")]
+    public void BadCleanInput_IsOneLineError(string option, string? value, string expected)
+    {
+        (string data, _) = WriteTinyIdx(folder.Combine("data"), count: 60, flips: Array.Empty<int>());
+        File.WriteAllText(folder.Combine("FILE"), "x");
+        var arguments = new List<string> { "clean", "--data", data, "--limit", "12", "--epochs", "1", "--threads", "1" };
+        if (option != "--out")
+        {
+            arguments.AddRange(new[] { "--out", folder.Combine("out") });
+        }
+        arguments.Add(option);
+        if (value is not null)
+        {
+            arguments.Add(value.Replace("FILE", folder.Combine("FILE")));
+        }
+
+        CliProcess.Outcome outcome = CliProcess.Run(arguments.ToArray());
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Contains(expected, Assert.Single(outcome.ErrorLines));
+    }
+
+    [Theory]
+    [InlineData("index,given_label\n0,WRONG\n", "sample 0 has given_label 'WRONG'")]
     [InlineData("index,reason\n200,label_issue\n", "index 200 is out of range")]
     [InlineData("reason,index\nlabel_issue,3\n", "first column is 'index'")]
     [InlineData("index\nthree\n", "index 'three' is invalid")]

@@ -26,6 +26,12 @@ public sealed class ConfidentLearningTests
         Assert.Equal(0.0, result.NoiseRates[0], 12);
         Assert.Equal(0.5, result.NoiseRates[1], 12);
         Assert.Equal(0.25, result.NoiseRate, 12);
+        // P(given | true): true class 0 has Q column [0.5, 0.25], so a third of its examples carry label 1.
+        double[,] noise = result.NoiseMatrix();
+        Assert.Equal(2.0 / 3, noise[0, 0], 12);
+        Assert.Equal(1.0 / 3, noise[1, 0], 12);
+        Assert.Equal(0.0, noise[0, 1], 12);
+        Assert.Equal(1.0, noise[1, 1], 12);
     }
 
     [Fact]

@@ -144,7 +144,7 @@ public sealed class BadInputTests : IDisposable
         CliProcess.Outcome outcome = CliProcess.Run("train", "--out", "");
 
         Assert.Equal(2, outcome.ExitCode);
-        Assert.Equal("error: --out is empty; pass a folder for the run's outputs", Assert.Single(outcome.ErrorLines));
+        Assert.Equal("error: --out is empty; pass a folder for the outputs", Assert.Single(outcome.ErrorLines));
     }
 
     [Fact]
