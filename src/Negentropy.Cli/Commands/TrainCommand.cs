@@ -60,6 +60,7 @@ public sealed class TrainCommand
     private readonly Option<int?> vocabularySize = NumberOptions.OptionalInteger("--vocab-size", "Text: words kept, BPE vocabulary or hash buckets (default 50000, 8000 or 262144)");
     private readonly Option<int> minCount = NumberOptions.Integer("--min-count", "Text, word tokenizer: occurrences a word needs for its own id", TextDataOptions.DefaultMinCount);
     private readonly Option<string> pooling = new("--pooling") { Description = "transformer: cls or mean pooling", DefaultValueFactory = _ => "cls" };
+    private readonly Option<bool> binary = new("--binary") { Description = "Two classes: one sigmoid output with binary cross-entropy instead of a two-way softmax" };
     private readonly Option<bool> verbose;
 
     public TrainCommand(Option<bool> verbose)
@@ -71,7 +72,7 @@ public sealed class TrainCommand
             labelSmoothing, schedule, warmupEpochs, clipGradNorm, patience, seed, threads, validationFraction, limit,
             checkpointInterval, output, resume, overwrite, informationPlane, probeSize, planeLayers, noTensorBoard, progress, logInterval,
             augment, cropPadding, horizontalFlip, rotation, erasing, exclude,
-            testData, textColumn, labelColumn, encoding, tokenizer, maxLength, vocabularySize, minCount, pooling,
+            testData, textColumn, labelColumn, encoding, tokenizer, maxLength, vocabularySize, minCount, pooling, binary,
         };
         Command.SetAction(parseResult => CommandRunner.Run(token => Execute(parseResult, token), parseResult.GetValue(verbose), Console.Error));
     }
@@ -148,6 +149,7 @@ public sealed class TrainCommand
         ProbeSize = parseResult.GetValue(probeSize),
         Augment = ReadAugmentation(parseResult),
         Exclude = parseResult.GetValue(exclude),
+        Binary = parseResult.GetValue(binary),
         Text = new TextDataOptions
         {
             TestData = parseResult.GetValue(testData),
@@ -203,7 +205,7 @@ public sealed class TrainCommand
             data, dataDirectory, imageSize, channels, skipBadFiles, model, width, depth, dropout, batchSize, optimizer, learningRate, weightDecay, momentum,
             labelSmoothing, schedule, warmupEpochs, clipGradNorm, patience, seed, validationFraction, limit, checkpointInterval, noTensorBoard, informationPlane, probeSize, planeLayers,
             augment, cropPadding, horizontalFlip, rotation, erasing, exclude,
-            testData, textColumn, labelColumn, encoding, tokenizer, maxLength, vocabularySize, minCount, pooling,
+            testData, textColumn, labelColumn, encoding, tokenizer, maxLength, vocabularySize, minCount, pooling, binary,
         };
         string[] specified = fixedOptions.Where(option => IsSpecified(parseResult, option)).Select(option => option.Name).ToArray();
         if (specified.Length > 0)

@@ -24,7 +24,7 @@ public sealed class BiLstmClassifier : nn.Module<Tensor, Tensor>
             dropout: spec.Depth > 1 ? spec.Dropout : 0);
         attention = nn.Linear(2 * spec.Width, 1);
         dropout = nn.Dropout(spec.Dropout);
-        classifier = nn.Linear(2 * spec.Width, spec.NumClasses);
+        classifier = nn.Linear(2 * spec.Width, spec.Outputs);
         RegisterComponents();
     }
 

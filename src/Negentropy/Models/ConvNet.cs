@@ -52,7 +52,7 @@ public sealed class ConvNet : Module<Tensor, Tensor>, ILayerActivations
             ("fc1", Linear(channels * height * width, hidden)),
             ("relu", ReLU(inplace: true)),
             ("dropout2", Dropout(spec.Dropout)),
-            ("fc2", Linear(hidden, spec.NumClasses)));
+            ("fc2", Linear(hidden, spec.Outputs)));
         RegisterComponents();
         ModelInitialization.Apply(this);
     }

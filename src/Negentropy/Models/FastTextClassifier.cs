@@ -18,7 +18,7 @@ public sealed class FastTextClassifier : nn.Module<Tensor, Tensor>
     {
         embeddings = nn.EmbeddingBag(spec.VocabularySize, spec.Width, mode: EmbeddingBagMode.Mean, padding_index: 0);
         dropout = nn.Dropout(spec.Dropout);
-        classifier = nn.Linear(spec.Width, spec.NumClasses);
+        classifier = nn.Linear(spec.Width, spec.Outputs);
         RegisterComponents();
         using (torch.no_grad())
         {

@@ -13,6 +13,7 @@ namespace Negentropy.Models;
 /// <param name="VocabularySize">Text: the number of token ids, padding id 0 included; 0 for images.</param>
 /// <param name="MaxLength">Text: the most tokens read per sample; 0 for images.</param>
 /// <param name="Pooling">transformer: "cls" or "mean"; null otherwise.</param>
+/// <param name="Binary">Two classes with one logit for class 1 (sigmoid and binary cross-entropy) instead of two.</param>
 public sealed record ModelSpec(
     [property: JsonPropertyName("architecture")] string Architecture,
     [property: JsonPropertyName("input_channels")] int InputChannels,
@@ -24,8 +25,12 @@ public sealed record ModelSpec(
     [property: JsonPropertyName("dropout")] double Dropout,
     [property: JsonPropertyName("vocabulary_size")] int VocabularySize = 0,
     [property: JsonPropertyName("max_length")] int MaxLength = 0,
-    [property: JsonPropertyName("pooling")] string? Pooling = null)
+    [property: JsonPropertyName("pooling")] string? Pooling = null,
+    [property: JsonPropertyName("binary")] bool Binary = false)
 {
+    /// <summary>Logits per sample: 1 for a binary model, else the class count.</summary>
+    [JsonIgnore] public int Outputs => Binary ? 1 : NumClasses;
+
     /// <summary>True for the text architectures, whose input is token ids [batch, length].</summary>
     [JsonIgnore] public bool IsText => ModelFactory.TextArchitectures.Contains(Architecture);
 }

@@ -52,7 +52,7 @@ public sealed class ResNet : Module<Tensor, Tensor>, ILayerActivations
             ("pool", AdaptiveAvgPool2d(1)),
             ("flatten", Flatten()),
             ("dropout", Dropout(spec.Dropout)),
-            ("fc", Linear(inChannels, spec.NumClasses)));
+            ("fc", Linear(inChannels, spec.Outputs)));
         RegisterComponents();
 
         ModelInitialization.Apply(this);

@@ -26,7 +26,7 @@ public sealed class TextCnn : nn.Module<Tensor, Tensor>
             convolutions.Add(nn.Conv1d(spec.Width, FiltersPerSize, size));
         }
         dropout = nn.Dropout(spec.Dropout);
-        classifier = nn.Linear(FiltersPerSize * FilterSizes.Count, spec.NumClasses);
+        classifier = nn.Linear(FiltersPerSize * FilterSizes.Count, spec.Outputs);
         RegisterComponents();
     }
 

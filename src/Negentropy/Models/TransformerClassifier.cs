@@ -31,7 +31,7 @@ public sealed class TransformerClassifier : nn.Module<Tensor, Tensor>
         encoder = nn.TransformerEncoder(nn.TransformerEncoderLayer(spec.Width, Heads, 2 * spec.Width, spec.Dropout), spec.Depth);
         norm = nn.LayerNorm(spec.Width);
         dropout = nn.Dropout(spec.Dropout);
-        classifier = nn.Linear(spec.Width, spec.NumClasses);
+        classifier = nn.Linear(spec.Width, spec.Outputs);
         RegisterComponents();
     }
 

@@ -27,7 +27,7 @@ public static class Evaluator
             (Tensor images, Tensor batchTargets) = data.Batch(order, batch, batchSize);
             Tensor logits = model.forward(images);
             // The softmax runs in float64 so that reported probabilities keep 9 significant digits.
-            Tensor logProbs = nn.functional.log_softmax(logits.to_type(ScalarType.Float64), 1);
+            Tensor logProbs = LogProbabilities(logits.to_type(ScalarType.Float64));
             lossSum += nn.functional.nll_loss(logProbs, batchTargets, reduction: nn.Reduction.Sum).item<double>();
             entropySum += PredictiveEntropy.BitsFromLogProbs(logProbs).sum().item<double>();
 
@@ -43,4 +43,12 @@ public static class Evaluator
         double count = Math.Max(1, data.Count);
         return new PredictionSet(probabilities, targets, numClasses, lossSum / count, entropySum / count);
     }
+
+    /// <summary>
+    /// Returns log-probabilities [batch, classes]: a log-softmax of the logits, or for one logit z (a binary
+    /// model) the pair (log σ(−z), log σ(z)).
+    /// </summary>
+    public static Tensor LogProbabilities(Tensor logits) => logits.shape[1] == 1
+        ? torch.cat(new[] { nn.functional.logsigmoid(logits.neg()), nn.functional.logsigmoid(logits) }, 1)
+        : nn.functional.log_softmax(logits, 1);
 }

@@ -31,7 +31,8 @@ public static class TextTrainingRun
         ITextEncoder encoder = FitEncoder(options, data.Train);
         var spec = new ModelSpec(options.Model, 1, 1, 1, data.Train.NumClasses, options.EffectiveWidth, options.EffectiveDepth, options.Dropout,
             VocabularySize: encoder.VocabularySize, MaxLength: options.Text.EffectiveMaxLength(options.Model),
-            Pooling: options.Model == "transformer" ? options.Text.Pooling : null);
+            Pooling: options.Model == "transformer" ? options.Text.Pooling : null, Binary: options.Binary);
+        TrainingRun.RequireBinaryFits(options, data.Train.NumClasses);
         var state = new TrainingState
         {
             Options = options,
@@ -135,6 +136,7 @@ public static class TextTrainingRun
         observer.OnDecision("samples", Invariant($"train {data.Train.Count}, validation {data.Validation.Count} ({options.ValidationFraction * 100:0.#}%, stratified), test {data.Test.Count}, {data.Train.NumClasses} classes"));
         observer.OnDecision("tokenizer", Invariant($"{encoder.Kind}, {encoder.VocabularySize:N0} ids (0 is padding), at most {state.Spec.MaxLength} per text"));
         observer.OnDecision("model", Invariant($"{state.Spec.Architecture} width {state.Spec.Width} depth {state.Spec.Depth} dropout {state.Spec.Dropout}{(state.Spec.Pooling is string pooling ? $" pooling {pooling}" : "")}, {ModelFactory.CountParameters(model):N0} parameters"));
+        observer.OnDecision("output", state.Spec.Binary ? "one logit for class 1 (sigmoid, binary cross-entropy)" : Invariant($"{state.Spec.NumClasses} logits (softmax, cross-entropy)"));
         observer.OnDecision("optimizer", Invariant($"{options.Optimizer} lr {options.EffectiveLearningRate} weight decay {options.WeightDecay}, batch {options.BatchSize}"));
         observer.OnDecision("schedule", Invariant($"{options.Schedule}, warm-up {options.EffectiveWarmupEpochs:0.##} epochs, {options.Epochs} epochs max, early-stopping patience {options.Patience}"));
     }

@@ -184,7 +184,7 @@ public sealed class Trainer
 
         optimizer.zero_grad();
         Tensor logits = model.forward(images);
-        Tensor loss = nn.functional.cross_entropy(logits, targets, label_smoothing: Options.LabelSmoothing);
+        Tensor loss = Loss(logits, targets);
         loss.backward();
         if (Options.ClipGradNorm > 0)
         {
@@ -201,10 +201,24 @@ public sealed class Trainer
         using (torch.no_grad())
         {
             lossSum.add_(loss.detach().to_type(ScalarType.Float64).mul(batchSize));
-            correct.add_(logits.argmax(1).eq(targets).sum());
+            correct.add_(Predicted(logits).eq(targets).sum());
         }
         return batchSize;
     }
+
+    // A binary model's one logit is for class 1; label smoothing moves its targets towards 0.5.
+    private Tensor Loss(Tensor logits, Tensor targets)
+    {
+        if (!state.Spec.Binary)
+        {
+            return nn.functional.cross_entropy(logits, targets, label_smoothing: Options.LabelSmoothing);
+        }
+        Tensor soft = targets.to_type(logits.dtype).mul(1 - Options.LabelSmoothing).add(Options.LabelSmoothing / 2);
+        return nn.functional.binary_cross_entropy_with_logits(logits.squeeze(1), soft);
+    }
+
+    private Tensor Predicted(Tensor logits) =>
+        state.Spec.Binary ? logits.squeeze(1).gt(0).to_type(ScalarType.Int64) : logits.argmax(1);
 
     /// <summary>Adds the global L2 norm of the current gradients to <paramref name="gradientNormSum"/>, on the device so no step waits for the host.</summary>
     internal void AccumulateGradientNorm(Tensor gradientNormSum)

@@ -131,6 +131,9 @@ public sealed record TrainingOptions
     /// <summary>Text-table data: columns, encoding and tokenization (default: text and label columns, word tokens).</summary>
     [JsonPropertyName("text")] public TextDataOptions Text { get; init; } = new();
 
+    /// <summary>Two classes only: one sigmoid output with binary cross-entropy instead of a softmax over two (default false).</summary>
+    [JsonPropertyName("binary")] public bool Binary { get; init; }
+
     /// <summary>Training-time augmentation (default none).</summary>
     [JsonPropertyName("augment")] public AugmentationOptions Augment { get; init; } = AugmentationOptions.None;
 

@@ -63,7 +63,8 @@ public static class TrainingRun
             };
         }
         var spec = new ModelSpec(options.Model, data.Train.Channels, data.Train.Height, data.Train.Width, data.Train.NumClasses,
-            options.EffectiveWidth, options.EffectiveDepth, options.Dropout);
+            options.EffectiveWidth, options.EffectiveDepth, options.Dropout, Binary: options.Binary);
+        RequireBinaryFits(options, data.Train.NumClasses);
         RequireKnownPlaneLayers(options, spec);
         var state = new TrainingState
         {
@@ -299,7 +300,7 @@ public static class TrainingRun
         observer.OnDecision("optimizer", Invariant($"{options.Optimizer} lr {options.EffectiveLearningRate} weight decay {options.WeightDecay}{(options.Optimizer == "sgd" ? $" momentum {options.Momentum}" : "")}, batch {options.BatchSize}"));
         observer.OnDecision("schedule", Invariant($"{options.Schedule}, warm-up {options.EffectiveWarmupEpochs:0.##} epochs, {options.Epochs} epochs max, early-stopping patience {options.Patience}"));
         observer.OnDecision("augmentation", options.Augment.Describe());
-        observer.OnDecision("loss", Invariant($"cross-entropy, label smoothing {options.LabelSmoothing}, gradient clipping {(options.ClipGradNorm > 0 ? options.ClipGradNorm.ToString(CultureInfo.InvariantCulture) : "off")}"));
+        observer.OnDecision("loss", Invariant($"{(options.Binary ? "binary cross-entropy on one logit" : "cross-entropy")}, label smoothing {options.LabelSmoothing}, gradient clipping {(options.ClipGradNorm > 0 ? options.ClipGradNorm.ToString(CultureInfo.InvariantCulture) : "off")}"));
         if (options.InformationPlane)
         {
             int probe = Math.Min(options.ProbeSize, data.Validation.Count);
@@ -311,6 +312,15 @@ public static class TrainingRun
             }
         }
         observer.OnDecision("checkpoints", Invariant($"{checkpointFolder} (every {options.CheckpointIntervalSeconds} s and each epoch end)"));
+    }
+
+    /// <summary>Throws when --binary is given for data that does not have exactly two classes.</summary>
+    internal static void RequireBinaryFits(TrainingOptions options, int numClasses)
+    {
+        if (options.Binary && numClasses != 2)
+        {
+            throw new UserInputException($"--binary needs exactly 2 classes, but --data {options.Data} has {numClasses}; drop --binary to train a softmax over them");
+        }
     }
 
     // Runs one zero image through a fresh model to learn its layer names before anything is written.

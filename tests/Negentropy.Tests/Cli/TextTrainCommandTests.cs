@@ -62,6 +62,30 @@ public sealed class TextTrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Binary_TrainsOneLogitForTwoClasses()
+    {
+        string twoClasses = folder.Combine("two.csv");
+        File.WriteAllLines(twoClasses, File.ReadAllLines(folder.Combine("train.csv")).Where(line => !line.EndsWith(",账户", StringComparison.Ordinal)));
+        string twoClassTest = folder.Combine("two-test.csv");
+        File.WriteAllLines(twoClassTest, File.ReadAllLines(folder.Combine("test.csv")).Where(line => !line.EndsWith(",账户", StringComparison.Ordinal)));
+        string output = folder.Combine("binary");
+
+        CliProcess.Outcome outcome = CliProcess.Run("train", "--data", twoClasses, "--test-data", twoClassTest, "--model", "fasttext", "--binary",
+            "--lr", "0.05", "--epochs", "20", "--patience", "0", "--threads", "1", "--out", output, "--no-tensorboard");
+        CliProcess.Outcome threeClasses = CliProcess.Run("train", "--data", folder.Combine("train.csv"), "--model", "fasttext", "--binary", "--out", folder.Combine("three"));
+
+        Assert.True(outcome.ExitCode == 0, $"exit {outcome.ExitCode}: {outcome.Error}");
+        Assert.Contains("[setup] output: one logit for class 1", outcome.Output);
+        JsonNode manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "model.json")))!;
+        Assert.True(manifest["architecture"]!["binary"]!.GetValue<bool>());
+        JsonObject report = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "report.json")))!.AsObject();
+        Assert.Equal(1.0, report["classification_report"]!["accuracy"]!.GetValue<double>());
+        Assert.Equal("label,物流,退款", File.ReadLines(Path.Combine(output, "test_predictions.csv")).First());
+        Assert.Equal(2, threeClasses.ExitCode);
+        Assert.Contains("--binary needs exactly 2 classes", Assert.Single(threeClasses.ErrorLines));
+    }
+
+    [Fact]
     public void GbkFile_ReadsWithEncodingOption()
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
