@@ -100,13 +100,21 @@ public sealed class EvalCommand
         return ExitCodes.Success;
     }
 
-    private static (EvaluationReport Report, TemperatureScaling.Summary Temperature) EvaluateModel(
+    private static (EvaluationReport Report, TemperatureScaling.Summary? Temperature) EvaluateModel(
         string modelDirectory, string dataSpec, string? dataDirectoryValue, int binCount, double zeroDivisionValue)
     {
         TorchRuntime.EnsureLoaded();
         (ModelManifest manifest, nn.Module<Tensor, Tensor> network) = SavedModel.Load(modelDirectory);
         using (network)
         {
+            if (manifest.Spec.IsText)
+            {
+                (PredictionSet tablePredictions, PredictionSet? validationSet) = TextTrainingRun.PredictTable(network, manifest, modelDirectory, dataSpec);
+                EvaluationReport textReport = EvaluationReport.Compute(tablePredictions.Targets, tablePredictions.Probabilities, manifest.ClassNames, binCount, zeroDivisionValue);
+                TemperatureScaling.Summary? textTemperature = validationSet is null ? null : TemperatureScaling.FitAndCompare(
+                    validationSet.Targets, validationSet.Probabilities, tablePredictions.Targets, tablePredictions.Probabilities, manifest.ClassNames.Count, binCount);
+                return (textReport, textTemperature);
+            }
             // Image files are decoded to the model's input shape, whatever data it was trained on.
             ImageFolderOptions? imageFolder = DataSource.IsImageFolder(dataSpec)
                 ? manifest.Training.ImageFolder with { Width = manifest.Spec.InputWidth, Height = manifest.Spec.InputHeight, Channels = manifest.Spec.InputChannels }

@@ -79,6 +79,43 @@ public static class TextTrainingRun
             new RunReport.DataSummary(data.Source, data.Train.Count, data.Validation.Count, data.Test.Count), outputDirectory, observer, started);
     }
 
+    /// <summary>
+    /// Predicts every row of the table <paramref name="tablePath"/> with a saved text model, and its own
+    /// validation split when the training table is still there (null otherwise), for temperature scaling.
+    /// </summary>
+    public static (PredictionSet Table, PredictionSet? Validation) PredictTable(nn.Module<Tensor, Tensor> model, ModelManifest manifest, string modelDirectory, string tablePath)
+    {
+        if (!IsTextData(tablePath))
+        {
+            throw new UserInputException($"--data {tablePath}: the model in {modelDirectory} reads text, so pass a CSV, TSV or JSONL table");
+        }
+        string encoderPath = Path.Combine(modelDirectory, EncoderFileName);
+        if (!File.Exists(encoderPath))
+        {
+            throw new UserInputException($"{encoderPath} is missing; a text model needs the tokenizer saved with it");
+        }
+        ITextEncoder encoder = TextEncoders.Load(encoderPath);
+        TextDataOptions text = manifest.Training.Text;
+        TextTable table = TextTableReader.Read(tablePath, new TextTableOptions { TextColumns = text.TextColumns, LabelColumn = text.LabelColumn, Encoding = text.Encoding });
+        var classIndex = manifest.ClassNames.Select((name, index) => (name, index)).ToDictionary(pair => pair.name, pair => pair.index, StringComparer.Ordinal);
+        var labels = new int[table.Count];
+        for (int i = 0; i < table.Count; i++)
+        {
+            if (!classIndex.TryGetValue(table.Labels[i], out labels[i]))
+            {
+                throw new UserInputException($"{table.Locate(i)}: label '{table.Labels[i]}' is not one of the model's classes ({string.Join(", ", manifest.ClassNames)})");
+            }
+        }
+        using var rows = Encode(new TextDataset(table.Texts, labels, manifest.ClassNames), encoder, manifest.Spec.MaxLength);
+        PredictionSet predictions = Evaluator.Predict(model, rows, manifest.ClassNames.Count);
+        if (!File.Exists(manifest.Training.Data))
+        {
+            return (predictions, null);
+        }
+        using var validation = Encode(Prepare(manifest.Training).Validation, encoder, manifest.Spec.MaxLength);
+        return (predictions, Evaluator.Predict(model, validation, manifest.ClassNames.Count));
+    }
+
     /// <summary>Reads the tables named by <paramref name="options"/> and returns the test texts, in the order of test_predictions.csv.</summary>
     public static TextDataset LoadTest(TrainingOptions options) => Prepare(options).Test;
 

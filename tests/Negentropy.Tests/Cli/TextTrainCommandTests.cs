@@ -86,6 +86,27 @@ public sealed class TextTrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void EvalModel_ReproducesTheRunsTestFigures()
+    {
+        string output = folder.Combine("eval-run");
+        CliProcess.Outcome train = CliProcess.Run("train", "--data", folder.Combine("train.csv"), "--test-data", folder.Combine("test.csv"), "--model", "fasttext",
+            "--lr", "0.05", "--epochs", "5", "--threads", "1", "--out", output, "--no-tensorboard");
+        Assert.True(train.ExitCode == 0, $"exit {train.ExitCode}: {train.Error}");
+
+        CliProcess.Outcome eval = CliProcess.Run("eval", "--model", output, "--data", folder.Combine("test.csv"), "--json");
+        CliProcess.Outcome images = CliProcess.Run("eval", "--model", output, "--data", "fashion-mnist");
+
+        Assert.True(eval.ExitCode == 0, $"exit {eval.ExitCode}: {eval.Error}");
+        JsonNode evaluated = JsonNode.Parse(eval.Output)!;
+        JsonNode report = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "report.json")))!;
+        Assert.Equal(report["log_loss"]!.GetValue<double>(), evaluated["log_loss"]!.GetValue<double>(), 6);
+        Assert.Equal(report["classification_report"]!["accuracy"]!.GetValue<double>(), evaluated["classification_report"]!["accuracy"]!.GetValue<double>());
+        Assert.NotNull(evaluated["temperature_scaling"]);
+        Assert.Equal(2, images.ExitCode);
+        Assert.Contains("reads text", Assert.Single(images.ErrorLines));
+    }
+
+    [Fact]
     public void GbkFile_ReadsWithEncodingOption()
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
