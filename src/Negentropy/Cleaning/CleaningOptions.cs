@@ -4,7 +4,7 @@ using Negentropy.Training;
 
 namespace Negentropy.Cleaning;
 
-/// <summary>Settings of <c>negentropy clean</c>; the data, model and training settings of each fold are in <see cref="Training"/>.</summary>
+/// <summary>Settings of <c>negentropy clean</c>. The data, model and training settings of each fold are in <see cref="Training"/>.</summary>
 public sealed record CleaningOptions
 {
     public const int DefaultFolds = 5;
@@ -38,7 +38,7 @@ public sealed record CleaningOptions
     /// </summary>
     /// <remarks>
     /// Confident learning alone also flags the model's confident mistakes between classes that look alike
-    /// (shirt and T-shirt); a wrong label that the model finds unlikely is the stronger evidence.
+    /// (shirt and T-shirt). A wrong label that the model finds unlikely is the stronger evidence.
     /// </remarks>
     [JsonPropertyName("max_self_confidence")] public double? MaxSelfConfidence { get; init; }
 

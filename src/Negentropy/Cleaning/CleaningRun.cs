@@ -112,7 +112,7 @@ public static class CleaningRun
         {
             if (pair.ConflictingLabels)
             {
-                // The member whose given label the model believes less is the suspect; the other's label is suggested.
+                // The member whose given label the model believes less is the suspect, and the other's label is suggested.
                 (int suspect, int other) = Quality(pair.First) <= Quality(pair.Second) ? (pair.First, pair.Second) : (pair.Second, pair.First);
                 Add(new LabelIssuesCsv.Row(suspect, data.Labels[suspect], data.Labels[other], Quality(suspect), ConflictingDuplicateReason));
             }

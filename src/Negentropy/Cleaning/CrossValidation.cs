@@ -103,7 +103,7 @@ public static class CrossValidation
     }
 
     // Folds finished under other settings or other data are removed, never reused. Only the fold files
-    // and folders this class writes are removed; anything else in the folder is left alone. The thread
+    // and folders this class writes are removed, and anything else in the folder is left alone. The thread
     // count is not part of the settings: runs with 1 and 2 threads gave the same losses.
     private static void PrepareWorkFolder(string workFolder, ImageDataset data, TrainingOptions options, int folds)
     {

@@ -8,7 +8,7 @@ namespace Negentropy.Cleaning;
 /// <summary>
 /// label_issues.csv: a header <c>index,given_label,suggested_label,quality,reason</c>, then one row per
 /// flagged sample, most urgent first. <c>index</c> is the sample's 0-based position in the training data
-/// as given; labels are class names; <c>quality</c> is lower for samples more likely wrong; <c>reason</c>
+/// as given. Labels are class names, <c>quality</c> is lower for samples more likely wrong, and <c>reason</c>
 /// is <c>label_issue</c>, <c>duplicate</c> or <c>conflicting_duplicate</c>.
 /// </summary>
 public static class LabelIssuesCsv

@@ -11,7 +11,7 @@ public sealed record AugmentationOptions
 {
     public const string NonePreset = "none";
 
-    /// <summary>The presets by name; "none" turns augmentation off.</summary>
+    /// <summary>The presets by name. "none" turns augmentation off.</summary>
     public static IReadOnlyDictionary<string, AugmentationOptions> Presets { get; } = new Dictionary<string, AugmentationOptions>(StringComparer.Ordinal)
     {
         [NonePreset] = new AugmentationOptions(),

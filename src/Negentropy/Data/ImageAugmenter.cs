@@ -9,7 +9,7 @@ namespace Negentropy.Data;
 /// same in a resumed run.
 /// </summary>
 /// <remarks>
-/// Flip, crop and rotation are one affine map per image, sampled bilinearly; integer crop offsets move
+/// Flip, crop and rotation are one affine map per image, sampled bilinearly, and integer crop offsets move
 /// pixels exactly. Pixels that come from outside the image are black (0 before normalization). Erased
 /// rectangles are set to 0 after normalization, which is the channel mean.
 /// </remarks>
@@ -91,14 +91,14 @@ public sealed class ImageAugmenter
         long[] shape = images.shape;
         Tensor affine = tensor(theta, new long[] { shape[0], 2, 3 });
         Tensor grid = nn.functional.affine_grid(affine, shape, align_corners: false);
-        // grid_sample fills with 0; shifting by the black level first makes the fill black instead.
+        // grid_sample fills with 0, so shifting by the black level first makes the fill black instead.
         Tensor black = tensor(blackLevel, new long[] { 1, shape[1], 1, 1 });
         Tensor sampled = nn.functional.grid_sample(images.sub(black), grid,
             mode: GridSampleMode.Bilinear, padding_mode: GridSamplePaddingMode.Zeros, align_corners: false);
         return sampled.add_(black);
     }
 
-    // 1 keeps a pixel, 0 erases it; null when no image in the batch is erased.
+    // 1 keeps a pixel and 0 erases it. The mask is null when no image in the batch is erased.
     private float[]? ErasingMask(int batch, int height, int width, Random random)
     {
         float[]? keep = null;
