@@ -41,16 +41,16 @@ public sealed class TransformerClassifier : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         long batch = tokens.shape[0];
         Tensor padding = TextMasks.Padding(tokens);
-        Tensor x = embeddings.forward(tokens);
+        Tensor hidden = embeddings.forward(tokens);
         if (useCls)
         {
-            x = torch.cat(new[] { cls.expand(batch, 1, cls.shape[2]), x }, 1);
+            hidden = torch.cat(new[] { cls.expand(batch, 1, cls.shape[2]), hidden }, 1);
             padding = torch.cat(new[] { torch.zeros(batch, 1, ScalarType.Bool, tokens.device), padding }, 1);
         }
-        long length = x.shape[1];
-        x = x.add(positions.forward(torch.arange(length, device: tokens.device)).unsqueeze(0));
+        long length = hidden.shape[1];
+        hidden = hidden.add(positions.forward(torch.arange(length, device: tokens.device)).unsqueeze(0));
         // TorchSharp's encoder takes [length, batch, width].
-        Tensor encoded = encoder.call(x.transpose(0, 1), null, padding).transpose(0, 1);
+        Tensor encoded = encoder.call(hidden.transpose(0, 1), null, padding).transpose(0, 1);
         Tensor pooled;
         if (useCls)
         {

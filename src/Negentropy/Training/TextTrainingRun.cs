@@ -10,9 +10,9 @@ using static TorchSharp.torch;
 namespace Negentropy.Training;
 
 /// <summary>
-/// A training job on a text table: read the table (and a test table, or split one off), hold out a
-/// stratified validation share, fit the tokenizer on the training split, encode, then train, evaluate
-/// and write the same outputs as an image run, plus RUN/tokenizer.json.
+/// A training job on a text table. It reads the table and a test table (or splits one off), holds out a
+/// stratified validation share and fits the tokenizer on the training split. Then it trains, evaluates
+/// and writes the same outputs as an image run, plus RUN/tokenizer.json.
 /// </summary>
 public static class TextTrainingRun
 {

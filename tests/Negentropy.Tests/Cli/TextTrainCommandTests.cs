@@ -107,6 +107,22 @@ public sealed class TextTrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Report_ShowsTextOfConfidentMistakes()
+    {
+        string mislabeled = folder.Combine("mislabeled-test.csv");
+        File.WriteAllText(mislabeled, "text,label\n麻烦问下，我要退款,物流\n包裹还没送到,物流\n账户被锁定了,账户\n");
+        string output = folder.Combine("mistakes");
+
+        CliProcess.Outcome outcome = CliProcess.Run("train", "--data", folder.Combine("train.csv"), "--test-data", mislabeled, "--model", "fasttext",
+            "--lr", "0.05", "--epochs", "10", "--threads", "1", "--out", output, "--no-tensorboard");
+
+        Assert.True(outcome.ExitCode == 0, $"exit {outcome.ExitCode}: {outcome.Error}");
+        string page = File.ReadAllText(Path.Combine(output, "report.html"));
+        Assert.Contains("<div class=\"text\">麻烦问下，我要退款</div>", page);
+        Assert.DoesNotContain("<div class=\"text\">包裹还没送到</div>", page);
+    }
+
+    [Fact]
     public void GbkFile_ReadsWithEncodingOption()
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
