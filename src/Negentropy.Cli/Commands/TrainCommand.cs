@@ -56,6 +56,7 @@ public sealed class TrainCommand
     private readonly Option<string> labelColumn = new("--label-column") { Description = "Text tables: the label column", DefaultValueFactory = _ => "label" };
     private readonly Option<string?> encoding = new("--encoding") { Description = "Text tables: utf-8 (default), utf-16, gb18030, gbk, big5, shift_jis or windows-1252" };
     private readonly Option<string?> tokenizer = new("--tokenizer") { Description = "Text: word (words; CJK characters and bigrams), bpe (subwords learned on the training split) or hashed (fastText n-grams) (default: hashed for fasttext, else word)" };
+    private readonly Option<string?> tokenizerFile = new("--tokenizer-file") { Description = "Text: load this tokenizer instead of fitting one (a run's tokenizer.json, or a BPE vocab.json with merges.txt beside it)" };
     private readonly Option<int?> maxLength = NumberOptions.OptionalInteger("--max-length", "Text: token ids read per text (default 256, or 4096 for hashed n-grams)");
     private readonly Option<int?> vocabularySize = NumberOptions.OptionalInteger("--vocab-size", "Text: words kept, BPE vocabulary or hash buckets (default 50000, 8000 or 262144)");
     private readonly Option<int> minCount = NumberOptions.Integer("--min-count", "Text, word tokenizer: occurrences a word needs for its own id", TextDataOptions.DefaultMinCount);
@@ -72,7 +73,7 @@ public sealed class TrainCommand
             labelSmoothing, schedule, warmupEpochs, clipGradNorm, patience, seed, threads, validationFraction, limit,
             checkpointInterval, output, resume, overwrite, informationPlane, probeSize, planeLayers, noTensorBoard, progress, logInterval,
             augment, cropPadding, horizontalFlip, rotation, erasing, exclude,
-            testData, textColumn, labelColumn, encoding, tokenizer, maxLength, vocabularySize, minCount, pooling, binary,
+            testData, textColumn, labelColumn, encoding, tokenizer, tokenizerFile, maxLength, vocabularySize, minCount, pooling, binary,
         };
         Command.SetAction(parseResult => CommandRunner.Run(token => Execute(parseResult, token), parseResult.GetValue(verbose), Console.Error));
     }
@@ -157,6 +158,7 @@ public sealed class TrainCommand
             LabelColumn = parseResult.GetValue(labelColumn)!,
             Encoding = parseResult.GetValue(encoding),
             Tokenizer = parseResult.GetValue(tokenizer)?.ToLowerInvariant(),
+            TokenizerFile = parseResult.GetValue(tokenizerFile),
             MaxLength = parseResult.GetValue(maxLength),
             VocabularySize = parseResult.GetValue(vocabularySize),
             MinCount = parseResult.GetValue(minCount),
@@ -205,7 +207,7 @@ public sealed class TrainCommand
             data, dataDirectory, imageSize, channels, skipBadFiles, model, width, depth, dropout, batchSize, optimizer, learningRate, weightDecay, momentum,
             labelSmoothing, schedule, warmupEpochs, clipGradNorm, patience, seed, validationFraction, limit, checkpointInterval, noTensorBoard, informationPlane, probeSize, planeLayers,
             augment, cropPadding, horizontalFlip, rotation, erasing, exclude,
-            testData, textColumn, labelColumn, encoding, tokenizer, maxLength, vocabularySize, minCount, pooling, binary,
+            testData, textColumn, labelColumn, encoding, tokenizer, tokenizerFile, maxLength, vocabularySize, minCount, pooling, binary,
         };
         string[] specified = fixedOptions.Where(option => IsSpecified(parseResult, option)).Select(option => option.Name).ToArray();
         if (specified.Length > 0)

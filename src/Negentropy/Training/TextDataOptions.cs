@@ -32,6 +32,12 @@ public sealed record TextDataOptions
     /// <summary>"word" (words, and CJK characters and bigrams), "bpe" (subwords learned on the training split) or "hashed" (fastText n-grams); default hashed for fasttext, word otherwise.</summary>
     [JsonPropertyName("tokenizer")] public string? Tokenizer { get; init; }
 
+    /// <summary>
+    /// A tokenizer to load instead of fitting one: a tokenizer.json saved by a run, or a byte-level BPE
+    /// vocab.json with merges.txt beside it (GPT-2's format). Default none.
+    /// </summary>
+    [JsonPropertyName("tokenizer_file")] public string? TokenizerFile { get; init; }
+
     /// <summary>Token ids read per text (default 256, or 4096 hashed n-grams for fasttext, whose words each give several ids).</summary>
     [JsonPropertyName("max_length")] public int? MaxLength { get; init; }
 
@@ -73,6 +79,10 @@ public sealed record TextDataOptions
         if (Tokenizer is not null && !Tokenizers.Contains(Tokenizer))
         {
             problems.Add($"--tokenizer '{Tokenizer}' is unknown: expected one of {string.Join(", ", Tokenizers)}");
+        }
+        if (TokenizerFile is not null && Tokenizer is not null)
+        {
+            problems.Add("--tokenizer-file and --tokenizer both choose the tokenizer; keep one");
         }
         if (!Poolings.Contains(Pooling))
         {

@@ -138,6 +138,10 @@ public static class TextTrainingRun
 
     private static ITextEncoder FitEncoder(TrainingOptions options, TextDataset train)
     {
+        if (options.Text.TokenizerFile is string file)
+        {
+            return LoadEncoder(file);
+        }
         int size = options.Text.EffectiveVocabularySize(options.Model);
         return options.Text.EffectiveTokenizer(options.Model) switch
         {
@@ -145,6 +149,19 @@ public static class TextTrainingRun
             "bpe" => SubwordTokenizer.Train(train.Texts, size),
             _ => WordTokenizer.Fit(train.Texts, options.Text.MinCount, size),
         };
+    }
+
+    // A vocab.json with merges.txt beside it is a BPE model in GPT-2's format; any other file is a saved tokenizer.
+    private static ITextEncoder LoadEncoder(string file)
+    {
+        if (!File.Exists(file))
+        {
+            throw new UserInputException($"--tokenizer-file {file}: file not found");
+        }
+        string merges = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, "merges.txt");
+        return Path.GetFileName(file) == "vocab.json" && File.Exists(merges)
+            ? SubwordTokenizer.FromFiles(file, merges)
+            : TextEncoders.Load(file);
     }
 
     private static TextTensors Encode(TextDataset data, ITextEncoder encoder, int maxLength) =>
@@ -171,7 +188,8 @@ public static class TextTrainingRun
             observer.OnDecision("data", note);
         }
         observer.OnDecision("samples", Invariant($"train {data.Train.Count}, validation {data.Validation.Count} ({options.ValidationFraction * 100:0.#}%, stratified), test {data.Test.Count}, {data.Train.NumClasses} classes"));
-        observer.OnDecision("tokenizer", Invariant($"{encoder.Kind}, {encoder.VocabularySize:N0} ids (0 is padding), at most {state.Spec.MaxLength} per text"));
+        string origin = options.Text.TokenizerFile is string file ? $"loaded from {file}" : "fitted on the training split";
+        observer.OnDecision("tokenizer", Invariant($"{encoder.Kind} {origin}, {encoder.VocabularySize:N0} ids (0 is padding), at most {state.Spec.MaxLength} per text"));
         observer.OnDecision("model", Invariant($"{state.Spec.Architecture} width {state.Spec.Width} depth {state.Spec.Depth} dropout {state.Spec.Dropout}{(state.Spec.Pooling is string pooling ? $" pooling {pooling}" : "")}, {ModelFactory.CountParameters(model):N0} parameters"));
         observer.OnDecision("output", state.Spec.Binary ? "one logit for class 1 (sigmoid, binary cross-entropy)" : Invariant($"{state.Spec.NumClasses} logits (softmax, cross-entropy)"));
         observer.OnDecision("optimizer", Invariant($"{options.Optimizer} lr {options.EffectiveLearningRate} weight decay {options.WeightDecay}, batch {options.BatchSize}"));

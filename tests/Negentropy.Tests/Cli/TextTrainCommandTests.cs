@@ -123,6 +123,24 @@ public sealed class TextTrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void TokenizerFile_ReusesASavedBpeTokenizer()
+    {
+        string first = folder.Combine("bpe");
+        string second = folder.Combine("bpe-loaded");
+        string[] common = { "train", "--data", folder.Combine("train.csv"), "--test-data", folder.Combine("test.csv"), "--model", "textcnn",
+            "--lr", "0.003", "--epochs", "3", "--threads", "1", "--vocab-size", "400", "--no-tensorboard" };
+
+        CliProcess.Outcome fitted = CliProcess.Run(common.Concat(new[] { "--tokenizer", "bpe", "--out", first }).ToArray());
+        CliProcess.Outcome loaded = CliProcess.Run(common.Concat(new[] { "--tokenizer-file", Path.Combine(first, "tokenizer.json"), "--out", second }).ToArray());
+
+        Assert.True(fitted.ExitCode == 0, $"exit {fitted.ExitCode}: {fitted.Error}");
+        Assert.True(loaded.ExitCode == 0, $"exit {loaded.ExitCode}: {loaded.Error}");
+        Assert.Contains("[setup] tokenizer: bpe fitted on the training split", fitted.Output);
+        Assert.Contains($"[setup] tokenizer: bpe loaded from {Path.Combine(first, "tokenizer.json")}", loaded.Output);
+        Assert.Equal(File.ReadAllText(Path.Combine(first, "tokenizer.vocab.json")), File.ReadAllText(Path.Combine(second, "tokenizer.vocab.json")));
+    }
+
+    [Fact]
     public void GbkFile_ReadsWithEncodingOption()
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
