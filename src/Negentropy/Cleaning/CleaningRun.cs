@@ -45,6 +45,10 @@ public static class CleaningRun
         };
         TorchRuntime.Configure(training.EffectiveThreads, training.Seed);
 
+        if (TextTrainingRun.IsTextData(training.Data))
+        {
+            throw new UserInputException($"--data {training.Data} is a text table; clean works on images (fashion-mnist, IDX folders, image folders)");
+        }
         ImageDatasetPair pair = DataSource.Load(training.Data, training.DataDirectory, training.ImageFolder);
         ImageDataset data = training.Limit is int limit ? pair.Train.Take(limit) : pair.Train;
         observer.OnDecision("data", $"{pair.Source}: {data.Count} training images, {data.NumClasses} classes");

@@ -190,11 +190,17 @@ public sealed class CleaningRunTests : IDisposable
     [InlineData("--folds", "13", "--folds 13 is more than the 12 samples")]
     [InlineData("--out", "FILE/sub", "is a file, so the folder cannot be created there")]
     [InlineData("--renormalize", null, "--renormalize goes with --probabilities")]
+    [InlineData("--data", "table.csv", "is a text table; clean works on images")]
     public void BadCleanInput_IsOneLineError(string option, string? value, string expected)
     {
         (string data, _) = WriteTinyIdx(folder.Combine("data"), count: 60, flips: Array.Empty<int>());
         File.WriteAllText(folder.Combine("FILE"), "x");
-        var arguments = new List<string> { "clean", "--data", data, "--limit", "12", "--epochs", "1", "--threads", "1" };
+        File.WriteAllText(folder.Combine("table.csv"), "text,label\na,b\n");
+        var arguments = new List<string> { "clean", "--limit", "12", "--epochs", "1", "--threads", "1" };
+        if (option != "--data")
+        {
+            arguments.AddRange(new[] { "--data", data });
+        }
         if (option != "--out")
         {
             arguments.AddRange(new[] { "--out", folder.Combine("out") });
@@ -202,7 +208,7 @@ public sealed class CleaningRunTests : IDisposable
         arguments.Add(option);
         if (value is not null)
         {
-            arguments.Add(value.Replace("FILE", folder.Combine("FILE")));
+            arguments.Add(value.Replace("FILE", folder.Combine("FILE")).Replace("table.csv", folder.Combine("table.csv")));
         }
 
         CliProcess.Outcome outcome = CliProcess.Run(arguments.ToArray());
