@@ -15,7 +15,7 @@ public sealed record SpamAssassinSummary(
     [property: JsonPropertyName("version")] string Version,
     [property: JsonPropertyName("seed")] int Seed,
     [property: JsonPropertyName("test_fraction")] double TestFraction,
-    [property: JsonPropertyName("label_column")] string LabelColumn,
+    [property: JsonPropertyName("label_values")] string LabelColumn,
     [property: JsonPropertyName("messages")] int Messages,
     [property: JsonPropertyName("train")] SpamAssassinSummary.SplitCounts Train,
     [property: JsonPropertyName("test")] SpamAssassinSummary.SplitCounts Test,

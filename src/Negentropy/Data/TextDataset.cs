@@ -82,7 +82,7 @@ public sealed record TextDataset(IReadOnlyList<string> Texts, int[] Labels, IRea
         if (testIndices.Length == 0)
         {
             throw new UserInputException(string.Create(CultureInfo.InvariantCulture,
-                $"{train.Source}: a test fraction of {testFraction} of {all.Count} rows leaves no test rows; raise the fraction or give a separate test file"));
+                $"{train.Source}: a test fraction of {testFraction} of {all.Count} rows leaves no test rows; give a separate test file with --test-data"));
         }
         TextDataset trainSet = all.Subset(trainIndices);
         for (int k = 0; k < classNames.Length; k++)

@@ -80,8 +80,10 @@ public static class TextTrainingRun
     }
 
     /// <summary>
-    /// Predicts every row of the table <paramref name="tablePath"/> with a saved text model, and its own
+    /// Predicts the rows of the table <paramref name="tablePath"/> with a saved text model, and its own
     /// validation split when the training table is still there (null otherwise), for temperature scaling.
+    /// When the table is the run's own --data and the run had no --test-data, only the run's seeded test
+    /// split is predicted, so training rows are never scored; any other table is predicted whole.
     /// </summary>
     public static (PredictionSet Table, PredictionSet? Validation) PredictTable(nn.Module<Tensor, Tensor> model, ModelManifest manifest, string modelDirectory, string tablePath)
     {
@@ -96,6 +98,15 @@ public static class TextTrainingRun
         }
         ITextEncoder encoder = TextEncoders.Load(encoderPath);
         TextDataOptions text = manifest.Training.Text;
+        bool ownTable = text.TestData is null && File.Exists(manifest.Training.Data)
+            && string.Equals(Path.GetFullPath(tablePath), Path.GetFullPath(manifest.Training.Data), StringComparison.Ordinal);
+        if (ownTable)
+        {
+            PreparedText own = Prepare(manifest.Training);
+            using var testRows = Encode(own.Test, encoder, manifest.Spec.MaxLength);
+            using var ownValidation = Encode(own.Validation, encoder, manifest.Spec.MaxLength);
+            return (Evaluator.Predict(model, testRows, manifest.ClassNames.Count), Evaluator.Predict(model, ownValidation, manifest.ClassNames.Count));
+        }
         TextTable table = TextTableReader.Read(tablePath, new TextTableOptions { TextColumns = text.TextColumns, LabelColumn = text.LabelColumn, Encoding = text.Encoding });
         var classIndex = manifest.ClassNames.Select((name, index) => (name, index)).ToDictionary(pair => pair.name, pair => pair.index, StringComparer.Ordinal);
         var labels = new int[table.Count];

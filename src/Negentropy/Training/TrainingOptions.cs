@@ -198,6 +198,7 @@ public sealed record TrainingOptions
         problems.AddRange(Text.Validate());
         bool textModel = ModelFactory.TextArchitectures.Contains(Model);
         Require(!textModel || !InformationPlane, $"--information-plane works with the image models (cnn, resnet), not {Model}");
+        Require(Model == "transformer" || Text.Pooling == "cls", $"--pooling applies to the transformer only, not to {Model}; drop --pooling");
         Require(!textModel || !Augment.IsEnabled, $"--augment and its flags apply to images, not to the text model {Model}");
         if (Depth is int depth)
         {

@@ -141,6 +141,24 @@ public sealed class TextTrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void EvalModel_OnTheTrainingTableScoresOnlyItsTestSplit()
+    {
+        string output = folder.Combine("own-table");
+        CliProcess.Outcome train = CliProcess.Run("train", "--data", folder.Combine("train.csv"), "--model", "fasttext",
+            "--lr", "0.05", "--epochs", "3", "--threads", "1", "--out", output, "--no-tensorboard");
+        Assert.True(train.ExitCode == 0, $"exit {train.ExitCode}: {train.Error}");
+
+        CliProcess.Outcome eval = CliProcess.Run("eval", "--model", output, "--data", folder.Combine("train.csv"), "--json");
+
+        Assert.True(eval.ExitCode == 0, $"exit {eval.ExitCode}: {eval.Error}");
+        JsonNode evaluated = JsonNode.Parse(eval.Output)!;
+        JsonNode report = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "report.json")))!;
+        // 90 rows, 20% held out by the seeded split: the same 18 rows the run tested on.
+        Assert.Equal(18, evaluated["classification_report"]!["weighted avg"]!["support"]!.GetValue<long>());
+        Assert.Equal(report["log_loss"]!.GetValue<double>(), evaluated["log_loss"]!.GetValue<double>(), 6);
+    }
+
+    [Fact]
     public void GbkFile_ReadsWithEncodingOption()
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
@@ -165,6 +183,7 @@ public sealed class TextTrainCommandTests : IDisposable
     [InlineData("fasttext", "--tokenizer", "chars", "--tokenizer 'chars' is unknown")]
     [InlineData("transformer", "--pooling", "max", "--pooling 'max' is unknown")]
     [InlineData("fasttext", "--augment", "standard", "apply to images")]
+    [InlineData("textcnn", "--pooling", "mean", "--pooling applies to the transformer only")]
     public void BadTextOptions_AreOneLineErrors(string model, string option, string value, string expected)
     {
         string output = folder.Combine("bad");
