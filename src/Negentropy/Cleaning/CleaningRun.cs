@@ -99,7 +99,12 @@ public static class CleaningRun
         int numClasses = data.NumClasses;
         double Quality(int index) => QualityOf(probabilities.AsSpan(index * numClasses, numClasses), data.Labels[index], ranking);
         var byIndex = new Dictionary<int, LabelIssuesCsv.Row>();
-        int Priority(string reason) => reason == ConflictingDuplicateReason ? 0 : reason == LabelIssueReason ? 1 : 2;
+        int Priority(string reason) => reason switch
+        {
+            ConflictingDuplicateReason => 0,
+            LabelIssueReason => 1,
+            _ => 2,
+        };
         void Add(LabelIssuesCsv.Row row)
         {
             if (!byIndex.TryGetValue(row.Index, out LabelIssuesCsv.Row? existing) || Priority(row.Reason) < Priority(existing.Reason))

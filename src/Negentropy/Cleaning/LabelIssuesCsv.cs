@@ -50,16 +50,7 @@ public static class LabelIssuesCsv
         {
             throw new UserInputException(Directory.Exists(path) ? $"{path}: is a folder; pass the label_issues.csv file that 'negentropy clean' wrote" : $"{path}: file not found");
         }
-        var options = new CsvReaderOptions
-        {
-            Separator = ',',
-            HasHeader = false,
-            Mode = CsvMode.Rfc4180,
-            SkipEmptyLines = true,
-            TrackLineNumbers = true,
-            MalformedData = CsvMalformedDataHandling.Throw,
-            FormatProvider = CultureInfo.InvariantCulture,
-        };
+        CsvReaderOptions options = PredictionsCsvReader.StrictCsvOptions();
         try
         {
             using FileStream stream = File.OpenRead(path);

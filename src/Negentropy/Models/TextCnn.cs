@@ -46,8 +46,8 @@ public sealed class TextCnn : nn.Module<Tensor, Tensor>
         for (int i = 0; i < FilterSizes.Count; i++)
         {
             Tensor features = nn.functional.relu(convolutions[i].forward(embedded));
-            // Windows that start past the text's last full window see only padding, so they are left out;
-            // a text shorter than the filter keeps its first window.
+            // Windows that start past the text's last full window see only padding, so they are left out.
+            // A text shorter than the filter keeps its first window.
             Tensor valid = lengths.sub(FilterSizes[i] - 1).clamp_min(1);
             Tensor starts = torch.arange(features.shape[2], device: tokens.device).unsqueeze(0);
             Tensor outside = starts.ge(valid).unsqueeze(1);

@@ -7,7 +7,7 @@ namespace Negentropy.Reporting;
 /// Reads the predictions format that <see cref="PredictionsCsv"/> writes: a header
 /// <c>label,&lt;class 1&gt;,…</c>, then per row the true class name and one probability per class.
 /// Every error names the file and the line (and the column, for a value). An optional first column
-/// <c>index</c> holds each row's 0-based position in the data it was predicted for.
+/// <c>index</c> contains each row's 0-based position in the data it was predicted for.
 /// </summary>
 public static class PredictionsCsvReader
 {
@@ -35,16 +35,7 @@ public static class PredictionsCsvReader
     /// <summary>Reads CSV bytes (UTF-8, or UTF-16 with a byte-order mark) from <paramref name="stream"/>; <paramref name="source"/> names it in errors.</summary>
     public static Table Read(Stream stream, string source, bool renormalize = false)
     {
-        var options = new CsvReaderOptions
-        {
-            Separator = ',',
-            HasHeader = false,
-            Mode = CsvMode.Rfc4180,
-            SkipEmptyLines = true,
-            TrackLineNumbers = true,
-            MalformedData = CsvMalformedDataHandling.Throw,
-            FormatProvider = CultureInfo.InvariantCulture,
-        };
+        CsvReaderOptions options = StrictCsvOptions();
         try
         {
             using CsvReader reader = CsvReader.Create(stream, options, leaveOpen: true);
@@ -125,6 +116,18 @@ public static class PredictionsCsvReader
         }
         return new Table(classNames, targets.ToArray(), probabilities.ToArray(), first == 1 ? indices.ToArray() : null);
     }
+
+    /// <summary>Returns RFC 4180 options for comma-separated files read without a header row, with line numbers, that throw on malformed data.</summary>
+    internal static CsvReaderOptions StrictCsvOptions() => new CsvReaderOptions
+        {
+            Separator = ',',
+            HasHeader = false,
+            Mode = CsvMode.Rfc4180,
+            SkipEmptyLines = true,
+            TrackLineNumbers = true,
+            MalformedData = CsvMalformedDataHandling.Throw,
+            FormatProvider = CultureInfo.InvariantCulture,
+        };
 
     private static string[] Fields(CsvReader reader)
     {

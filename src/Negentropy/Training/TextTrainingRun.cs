@@ -83,7 +83,7 @@ public static class TextTrainingRun
     /// Predicts the rows of the table <paramref name="tablePath"/> with a saved text model, and its own
     /// validation split when the training table is still there (null otherwise), for temperature scaling.
     /// When the table is the run's own --data and the run had no --test-data, only the run's seeded test
-    /// split is predicted, so training rows are never scored; any other table is predicted whole.
+    /// split is predicted, so training rows are never scored. Any other table is predicted whole.
     /// </summary>
     public static (PredictionSet Table, PredictionSet? Validation) PredictTable(nn.Module<Tensor, Tensor> model, ModelManifest manifest, string modelDirectory, string tablePath)
     {

@@ -22,7 +22,7 @@ public sealed class CleanFashionMnistTests : IDisposable
     public void Dispose() => folder.Dispose();
 
     [Fact]
-    public void TenPercentFlipped_IsFoundWithHighPrecisionAndRecall()
+    public void TenPercentFlipped_FoundPrecisely()
     {
         (string data, int[] flipped) = WriteNoisyFolder(folder.Combine("noisy"), rate: 0.1);
 

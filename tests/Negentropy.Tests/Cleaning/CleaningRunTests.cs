@@ -19,7 +19,16 @@ public sealed class CleaningRunTests : IDisposable
     [Fact]
     public void StratifiedKFold_BalancesFoldsAndClassesDeterministically()
     {
-        int[] labels = Enumerable.Range(0, 103).Select(i => i % 3 == 0 ? 0 : i % 7 == 0 ? 2 : 1).ToArray();
+        // Three unequal classes: multiples of 3, other multiples of 7, and the rest.
+        int[] labels = new int[103];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            labels[i] = i % 3 == 0 ? 0 : 1;
+            if (labels[i] == 1 && i % 7 == 0)
+            {
+                labels[i] = 2;
+            }
+        }
 
         int[] folds = StratifiedKFold.Assign(labels, 5, seed: 3);
 
@@ -35,7 +44,7 @@ public sealed class CleaningRunTests : IDisposable
     }
 
     [Fact]
-    public void LabelNoise_FlipsTheRequestedShareToOtherClasses()
+    public void LabelNoise_FlipsRequestedShare()
     {
         int[] labels = Enumerable.Range(0, 1000).Select(i => i % 4).ToArray();
 
@@ -50,7 +59,7 @@ public sealed class CleaningRunTests : IDisposable
     }
 
     [Fact]
-    public void GivenProbabilities_FlagsTheMislabeledSamplesAndWritesEveryOutput()
+    public void GivenProbabilities_FlagsFlippedSamples()
     {
         (string data, int[] wrong) = WriteTinyIdx(folder.Combine("data"), count: 90, flips: new[] { 4, 17, 33 });
         // Out-of-sample probabilities that know the true class of every sample.

@@ -141,7 +141,7 @@ public sealed class TextTrainCommandTests : IDisposable
     }
 
     [Fact]
-    public void EvalModel_OnTheTrainingTableScoresOnlyItsTestSplit()
+    public void EvalModel_OwnTableScoresTestSplit()
     {
         string output = folder.Combine("own-table");
         CliProcess.Outcome train = CliProcess.Run("train", "--data", folder.Combine("train.csv"), "--model", "fasttext",
