@@ -58,6 +58,7 @@ public sealed class DemoCommand
         Console.Out.WriteLine();
         Console.Out.Write(result.Evaluation.ToText());
         Console.Out.Write(RunReport.TemperatureText(result.Temperature));
+        Console.Out.Write(RunReport.AbstentionText(result.Manifest.Abstention));
         Console.Out.WriteLine();
         Console.Out.WriteLine($"test accuracy {result.Evaluation.Accuracy:P2} after {result.State.EpochsCompleted} epochs (best epoch {result.State.BestEpoch}); outputs in {Path.GetFullPath(outputDirectory)}");
         return ExitCodes.Success;

@@ -62,6 +62,8 @@ public sealed class TrainCommand
     private readonly Option<int> minCount = NumberOptions.Integer("--min-count", "Text, word tokenizer: occurrences a word needs for its own id", TextDataOptions.DefaultMinCount);
     private readonly Option<string> pooling = new("--pooling") { Description = "transformer: cls or mean pooling", DefaultValueFactory = _ => "cls" };
     private readonly Option<bool> binary = new("--binary") { Description = "Two classes: one sigmoid output with binary cross-entropy instead of a two-way softmax" };
+    private readonly Option<double?> abstainRisk = NumberOptions.OptionalReal("--abstain-risk", "Abstention: the maximum error rate among answered validation samples, in (0, 1); the run picks the entropy threshold that answers the most samples within it (default 0.01)");
+    private readonly Option<double?> abstainCoverage = NumberOptions.OptionalReal("--abstain-coverage", "Abstention: the minimum share of validation samples answered, in (0, 1]; replaces --abstain-risk, and the run picks the smallest entropy threshold that reaches it");
     private readonly Option<bool> verbose;
 
     public TrainCommand(Option<bool> verbose)
@@ -74,6 +76,7 @@ public sealed class TrainCommand
             checkpointInterval, output, resume, overwrite, informationPlane, probeSize, planeLayers, noTensorBoard, progress, logInterval,
             augment, cropPadding, horizontalFlip, rotation, erasing, exclude,
             testData, textColumn, labelColumn, encoding, tokenizer, tokenizerFile, maxLength, vocabularySize, minCount, pooling, binary,
+            abstainRisk, abstainCoverage,
         };
         Command.SetAction(parseResult => CommandRunner.Run(token => Execute(parseResult, token), parseResult.GetValue(verbose), Console.Error));
     }
@@ -111,6 +114,7 @@ public sealed class TrainCommand
         Console.Out.WriteLine();
         Console.Out.Write(result.Evaluation.ToText());
         Console.Out.Write(RunReport.TemperatureText(result.Temperature));
+        Console.Out.Write(RunReport.AbstentionText(result.Manifest.Abstention));
         Console.Out.WriteLine();
         Console.Out.WriteLine(FormattableString.Invariant($"test accuracy {result.Evaluation.Accuracy:P2}, log loss {result.Evaluation.LogLoss:F4} nats, bits learned {result.Evaluation.BitsLearned:F3} of {result.Evaluation.LabelEntropyBits:F3}"));
         Console.Out.WriteLine($"outputs: {Path.GetFullPath(result.OutputDirectory)}");
@@ -151,6 +155,8 @@ public sealed class TrainCommand
         Augment = ReadAugmentation(parseResult),
         Exclude = parseResult.GetValue(exclude),
         Binary = parseResult.GetValue(binary),
+        AbstainRisk = parseResult.GetValue(abstainRisk),
+        AbstainCoverage = parseResult.GetValue(abstainCoverage),
         Text = new TextDataOptions
         {
             TestData = parseResult.GetValue(testData),
@@ -208,6 +214,7 @@ public sealed class TrainCommand
             labelSmoothing, schedule, warmupEpochs, clipGradNorm, patience, seed, validationFraction, limit, checkpointInterval, noTensorBoard, informationPlane, probeSize, planeLayers,
             augment, cropPadding, horizontalFlip, rotation, erasing, exclude,
             testData, textColumn, labelColumn, encoding, tokenizer, tokenizerFile, maxLength, vocabularySize, minCount, pooling, binary,
+            abstainRisk, abstainCoverage,
         };
         string[] specified = fixedOptions.Where(option => IsSpecified(parseResult, option)).Select(option => option.Name).ToArray();
         if (specified.Length > 0)

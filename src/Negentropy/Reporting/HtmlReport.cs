@@ -11,8 +11,8 @@ namespace Negentropy.Reporting;
 /// <summary>
 /// RUN/report.html: one self-contained page, with plots and thumbnails embedded as data URIs and no
 /// scripts or network access. It shows the run's configuration and environment, the data summary, the
-/// classification report, calibration before and after temperature scaling, the entropy dynamics and
-/// the most confident wrong test predictions.
+/// classification report, calibration before and after temperature scaling, the abstention threshold
+/// with its risk–coverage curve, the entropy dynamics and the most confident wrong test predictions.
 /// </summary>
 public static class HtmlReport
 {
@@ -57,6 +57,7 @@ public static class HtmlReport
                 .Append(Encode(content.RunFolder)).Append("</code>.</p>\n");
         }
         AppendCalibration(html, content);
+        AppendAbstention(html, content);
         AppendPlots(html, content, new[] { "entropy.png", "bits_per_class.png", "loss.png", "accuracy.png", "confusion.png" }, "Entropy dynamics and learning curves");
         if (content.PlotFiles.Contains(AugmentationPreview.FileName))
         {
@@ -194,6 +195,38 @@ public static class HtmlReport
         }
         AppendPlots(html, content, new[] { "reliability.png" }, null);
     }
+
+    private static void AppendAbstention(StringBuilder html, Content content)
+    {
+        if (content.RunJson?["abstention"] is not JsonObject abstention)
+        {
+            return;
+        }
+        html.Append("<h2>Abstention</h2>\n<p>The served model abstains when the predictive entropy of an input is above the threshold ")
+            .Append("and answers when it is at most the threshold. The threshold was chosen on the validation split.</p>\n");
+        bool targetMet = abstention["target_met"]?.GetValue<bool>() ?? false;
+        if (!targetMet)
+        {
+            html.Append("<p class=\"note\">No threshold met the target risk on the validation split, so the model abstains on every input.</p>\n");
+        }
+        html.Append("<table>");
+        string criterion = abstention["criterion"]?.GetValue<string>() ?? "";
+        Row(html, criterion == AbstentionPolicy.CoverageCriterion ? "target coverage" : "target risk", Percent(abstention["target"], "0.###%"));
+        Row(html, "threshold", F(abstention["threshold_bits"]?.GetValue<double>() ?? double.NaN, "G6") + " bits");
+        Row(html, "validation coverage", Percent(abstention["validation_coverage"], "0.00%"));
+        Row(html, "validation risk", abstention["validation_risk"] is null ? "undefined (nothing answered)" : Percent(abstention["validation_risk"], "0.00%"));
+        Row(html, "validation samples", abstention["validation_count"]?.ToString() ?? "");
+        if (content.RunJson["risk_coverage"] is JsonObject curve)
+        {
+            Row(html, "AURC (validation)", F(curve["aurc"]?.GetValue<double>() ?? double.NaN, "F4"));
+            Row(html, "risk at full coverage (validation)", Percent(curve["full_coverage_risk"], "0.00%"));
+        }
+        html.Append("</table>\n");
+        AppendPlots(html, content, new[] { RunPlots.RiskCoverageFileName }, null);
+    }
+
+    private static string Percent(JsonNode? value, string format) =>
+        value is null ? "undefined" : F(value.GetValue<double>(), format);
 
     private static void AppendPlots(StringBuilder html, Content content, string[] names, string? heading)
     {

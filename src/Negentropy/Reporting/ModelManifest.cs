@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Negentropy.Data;
+using Negentropy.Evaluation;
 using Negentropy.Models;
 using Negentropy.Training;
 
@@ -53,6 +54,12 @@ public sealed record ModelManifest
     /// calibrated probabilities. The weights themselves are not scaled. Null when none was fitted.
     /// </summary>
     [JsonPropertyName("temperature")] public double? Temperature { get; init; }
+
+    /// <summary>
+    /// The abstention rule: the entropy threshold above which the model abstains, chosen on the
+    /// validation split. Null in model.json files written before abstention existed.
+    /// </summary>
+    [JsonPropertyName("abstention")] public AbstentionPolicy? Abstention { get; init; }
 
     [JsonPropertyName("weights")] public string WeightsFile { get; init; } = DefaultWeightsFile;
 

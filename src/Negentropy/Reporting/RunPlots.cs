@@ -9,17 +9,19 @@ namespace Negentropy.Reporting;
 /// PNG plots of a run (ScottPlot), written atomically into RUN/plots. They are loss.png, accuracy.png,
 /// entropy.png (mean entropy on right and wrong predictions against H(Y), and bits learned),
 /// bits_per_class.png, information_plane_binning.png and information_plane_kde.png when the run records
-/// the information plane, and, once the test set is evaluated, reliability.png and confusion.png.
+/// the information plane, once the test set is evaluated, reliability.png and confusion.png, and
+/// risk_coverage.png when the run chose an abstention threshold.
 /// </summary>
 public static class RunPlots
 {
     public const string FolderName = "plots";
+    public const string RiskCoverageFileName = "risk_coverage.png";
     private const int Width = 720;
     private const int Height = 440;
 
     /// <summary>Writes every plot the inputs allow and returns the file names written, in display order.</summary>
     public static IReadOnlyList<string> Write(string runFolder, IReadOnlyList<EpochMetrics> history, IReadOnlyList<string> classNames, EvaluationReport? test,
-        IReadOnlyList<InformationPlane.Point>? plane = null)
+        IReadOnlyList<InformationPlane.Point>? plane = null, RiskCoverage.Curve? riskCoverage = null, AbstentionPolicy? abstention = null)
     {
         string folder = Path.Combine(runFolder, FolderName);
         Directory.CreateDirectory(folder);
@@ -66,6 +68,10 @@ public static class RunPlots
         {
             Save("reliability.png", Reliability(test));
             Save("confusion.png", Confusion(test));
+        }
+        if (riskCoverage is not null)
+        {
+            Save(RiskCoverageFileName, RiskCoveragePlot(riskCoverage, abstention));
         }
         return written;
     }
@@ -174,6 +180,39 @@ public static class RunPlots
         plot.Title(FormattableString.Invariant($"Reliability (test, {test.CalibrationBins} bins), ECE {test.ExpectedCalibrationError:F4}"));
         plot.XLabel("confidence (highest probability)");
         plot.YLabel("accuracy in bin");
+        plot.ShowLegend(Alignment.UpperLeft);
+        return plot;
+    }
+
+    private static Plot RiskCoveragePlot(RiskCoverage.Curve curve, AbstentionPolicy? abstention)
+    {
+        var plot = new Plot();
+        var line = plot.Add.Scatter(curve.Points.Select(p => p.Coverage).ToArray(), curve.Points.Select(p => p.Risk).ToArray());
+        line.LegendText = "validation";
+        line.LineWidth = 2;
+        line.MarkerSize = curve.Points.Count > 50 ? 0 : 5;
+        if (abstention is not null)
+        {
+            if (abstention.Criterion == AbstentionPolicy.RiskCriterion)
+            {
+                var target = plot.Add.HorizontalLine(abstention.Target, 1, Colors.Gray, LinePattern.Dashed);
+                target.LegendText = FormattableString.Invariant($"target risk {abstention.Target:0.###%}");
+            }
+            else
+            {
+                var target = plot.Add.VerticalLine(abstention.Target, 1, Colors.Gray, LinePattern.Dashed);
+                target.LegendText = FormattableString.Invariant($"target coverage {abstention.Target:0.###%}");
+            }
+            // A policy that answers nothing is drawn at coverage 0 and risk 0.
+            var chosen = plot.Add.Marker(abstention.ValidationCoverage, abstention.ValidationRisk ?? 0, MarkerShape.FilledCircle, 12, Colors.OrangeRed);
+            chosen.LegendText = FormattableString.Invariant($"chosen: entropy ≤ {abstention.ThresholdBits:G4} bits answered");
+        }
+        plot.Axes.SetLimitsX(0, 1.02);
+        double targetRisk = abstention?.Criterion == AbstentionPolicy.RiskCriterion ? abstention.Target : 0;
+        plot.Axes.SetLimitsY(0, Math.Max(0.01, Math.Max(targetRisk, curve.Points.Max(p => p.Risk))) * 1.1);
+        plot.Title(FormattableString.Invariant($"Risk–coverage by entropy (validation, n = {curve.Count}), AURC {curve.Aurc:F4}"));
+        plot.XLabel("coverage (share answered)");
+        plot.YLabel("risk (error rate among answered)");
         plot.ShowLegend(Alignment.UpperLeft);
         return plot;
     }

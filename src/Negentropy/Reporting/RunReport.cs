@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Negentropy.Evaluation;
 using Negentropy.Training;
@@ -7,7 +8,9 @@ namespace Negentropy.Reporting;
 /// <summary>
 /// report.json (format version 1) and classification_report.txt of a training run. report.json is the
 /// JSON of <c>negentropy eval --json</c> for test_predictions.csv (see <see cref="EvaluationReport"/>),
-/// with four more sections: "model", "data", "training" and "temperature_scaling". The text file is
+/// with more sections: "model", "data", "training", "temperature_scaling", and from runs that chose an
+/// abstention threshold, "abstention" (as in model.json) and "risk_coverage" (the validation risk–coverage
+/// curve, at most <see cref="RiskCoverage.MaxStoredPoints"/> points, see <see cref="RiskCoverage.Curve.ToJson"/>). The text file is
 /// <see cref="EvaluationReport.ToText"/>: scikit-learn's classification report, then the other figures.
 /// </summary>
 public static class RunReport
@@ -22,7 +25,7 @@ public static class RunReport
     public sealed record Exclusion(string File, IReadOnlyList<int> Indices, IReadOnlyDictionary<string, int> PerClass);
 
     public static void Write(string folder, ModelManifest manifest, DataSummary data, TrainingState state,
-        EvaluationReport evaluation, TemperatureScaling.Summary temperature, double trainingSeconds)
+        EvaluationReport evaluation, TemperatureScaling.Summary temperature, double trainingSeconds, RiskCoverage.Curve? riskCoverage = null)
     {
         JsonObject json = evaluation.ToJson();
         json["model"] = new JsonObject
@@ -55,10 +58,22 @@ public static class RunReport
             ["seconds"] = trainingSeconds,
         };
         json["temperature_scaling"] = temperature.ToJson();
+        if (manifest.Abstention is AbstentionPolicy abstention)
+        {
+            json["abstention"] = JsonSerializer.SerializeToNode(abstention, JsonFormats.Indented);
+        }
+        if (riskCoverage is not null)
+        {
+            json["risk_coverage"] = riskCoverage.Downsample().ToJson();
+        }
 
         AtomicFile.WriteAllText(Path.Combine(folder, JsonFileName), json.ToJsonString(JsonFormats.Indented) + "\n");
-        AtomicFile.WriteAllText(Path.Combine(folder, TextFileName), evaluation.ToText() + TemperatureText(temperature));
+        AtomicFile.WriteAllText(Path.Combine(folder, TextFileName), evaluation.ToText() + TemperatureText(temperature) + AbstentionText(manifest.Abstention));
     }
+
+    /// <summary>Formats the abstention line of the text report; empty when the run has no abstention policy.</summary>
+    public static string AbstentionText(AbstentionPolicy? abstention) =>
+        abstention is null ? "" : $"abstention: {abstention.Describe()}\n";
 
     /// <summary>Formats the temperature-scaling lines of the text report.</summary>
     public static string TemperatureText(TemperatureScaling.Summary temperature)

@@ -54,12 +54,34 @@ public static class RunReportBuilder
         string reportPath = Path.Combine(runFolder, RunReport.JsonFileName);
         JsonObject? runJson = File.Exists(reportPath) ? JsonNode.Parse(File.ReadAllText(reportPath))?.AsObject() : null;
 
-        IReadOnlyList<string> plots = RunPlots.Write(runFolder, history, classNames, test, InformationPlaneLog.Read(runFolder));
+        (RiskCoverage.Curve? riskCoverage, AbstentionPolicy? abstention) = ReadAbstention(runJson);
+
+        IReadOnlyList<string> plots = RunPlots.Write(runFolder, history, classNames, test, InformationPlaneLog.Read(runFolder), riskCoverage, abstention);
         (IReadOnlyList<HtmlReport.ConfidentMistake> mistakes, string? note) = predictions is null
             ? (Array.Empty<HtmlReport.ConfidentMistake>(), "No test predictions yet.")
             : ConfidentMistakes(predictions, options);
         HtmlReport.Write(new HtmlReport.Content(runFolder, title, options, classNames, history, plots, test, runJson, mistakes, note));
         return Path.Combine(runFolder, HtmlReport.FileName);
+    }
+
+    // report.json of a run from before abstention existed has neither section, and its page shows none.
+    private static (RiskCoverage.Curve? Curve, AbstentionPolicy? Policy) ReadAbstention(JsonObject? runJson)
+    {
+        RiskCoverage.Curve? curve = runJson?["risk_coverage"] is JsonObject curveJson ? RiskCoverage.Curve.FromJson(curveJson) : null;
+        AbstentionPolicy? policy = null;
+        if (runJson?["abstention"] is JsonObject policyJson)
+        {
+            try
+            {
+                policy = policyJson.Deserialize<AbstentionPolicy>(JsonFormats.Indented);
+            }
+            catch (JsonException)
+            {
+                // A malformed section leaves the plot without the chosen point and the target line.
+                policy = null;
+            }
+        }
+        return (curve, policy);
     }
 
     private static IReadOnlyList<EpochMetrics> ReadHistory(string runFolder, string lastCheckpoint)

@@ -27,6 +27,8 @@ public sealed record TrainingOptions
     public const int DefaultSeed = 42;
     public const double DefaultValidationFraction = 0.1;
     public const double DefaultCheckpointIntervalSeconds = 60;
+    /// <summary>Default maximum validation risk of the abstention threshold, when no --abstain-coverage is given.</summary>
+    public const double DefaultAbstainRisk = 0.01;
 
     public static IReadOnlyList<string> Optimizers { get; } = new[] { "adamw", "sgd" };
 
@@ -137,6 +139,18 @@ public sealed record TrainingOptions
     /// <summary>Training-time augmentation (default none).</summary>
     [JsonPropertyName("augment")] public AugmentationOptions Augment { get; init; } = AugmentationOptions.None;
 
+    /// <summary>
+    /// Abstention: the maximum error rate among answered validation samples, in (0, 1); the run picks the
+    /// entropy threshold with the largest coverage that meets it (default 0.01 unless <see cref="AbstainCoverage"/> is set).
+    /// </summary>
+    [JsonPropertyName("abstain_risk")] public double? AbstainRisk { get; init; }
+
+    /// <summary>
+    /// Abstention: the minimum share of validation samples answered, in (0, 1]; replaces the risk target,
+    /// and the run picks the smallest entropy threshold that meets it (default none).
+    /// </summary>
+    [JsonPropertyName("abstain_coverage")] public double? AbstainCoverage { get; init; }
+
     /// <summary>The image-folder settings; valid only after <see cref="Validate"/> found no problem.</summary>
     [JsonIgnore]
     public ImageFolderOptions ImageFolder
@@ -157,6 +171,9 @@ public sealed record TrainingOptions
     [JsonIgnore] public double EffectiveWarmupEpochs => WarmupEpochs ?? Math.Round(Math.Min(1.0, DefaultWarmupShare * Epochs), 6);
 
     [JsonIgnore] public int EffectiveThreads => Threads ?? Environment.ProcessorCount;
+
+    /// <summary>The risk target of the abstention threshold, or null when <see cref="AbstainCoverage"/> replaces it.</summary>
+    [JsonIgnore] public double? EffectiveAbstainRisk => AbstainCoverage is null ? AbstainRisk ?? DefaultAbstainRisk : null;
 
     /// <summary>Returns every problem with these settings, each naming the option, the value and the accepted range.</summary>
     public IReadOnlyList<string> Validate()
@@ -192,6 +209,9 @@ public sealed record TrainingOptions
         Require(Channels is null or 1 or 3, $"--channels {Channels} is invalid: expected 1 (grayscale) or 3 (RGB)");
         Require(Width is null or (>= 1 and <= 1024), $"--width {Width} is out of range: expected 1 to 1024");
         Require(ProbeSize is >= 10 and <= 10_000, $"--probe-size {ProbeSize} is out of range: expected 10 to 10000");
+        Require(AbstainRisk is null || (AbstainRisk > 0 && AbstainRisk < 1), $"--abstain-risk {AbstainRisk} is out of range: expected a share in (0, 1), such as 0.01");
+        Require(AbstainCoverage is null || (AbstainCoverage > 0 && AbstainCoverage <= 1), $"--abstain-coverage {AbstainCoverage} is out of range: expected a share in (0, 1], such as 0.95");
+        Require(AbstainRisk is null || AbstainCoverage is null, "--abstain-risk and --abstain-coverage are mutually exclusive: pass one target for the abstention threshold");
         Require(PlaneLayers is null || InformationPlane, "--plane-layers goes with --information-plane; add it or drop --plane-layers");
         Require(PlaneLayers is null || PlaneLayers.Count > 0, "--plane-layers is empty; name at least one layer, or leave it out for all");
         problems.AddRange(Augment.Validate());

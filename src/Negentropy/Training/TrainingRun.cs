@@ -3,6 +3,7 @@ using Negentropy.Data;
 using Negentropy.Evaluation;
 using Negentropy.Information;
 using Negentropy.Models;
+using Negentropy.Monitoring;
 using Negentropy.Reporting;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -16,7 +17,7 @@ namespace Negentropy.Training;
 /// </summary>
 /// <remarks>
 /// Run folder layout: model.json, model.bin, metrics.jsonl, test_predictions.csv, val_predictions.csv,
-/// report.json, classification_report.txt, report.html, plots/, tensorboard/ and checkpoints/{last,best}.ckpt. Inputs are checked before the folder
+/// reference.json, report.json, classification_report.txt, report.html, plots/, tensorboard/ and checkpoints/{last,best}.ckpt. Inputs are checked before the folder
 /// is created, so bad input leaves nothing behind.
 /// </remarks>
 public static class TrainingRun
@@ -41,6 +42,7 @@ public static class TrainingRun
             Depth = options.EffectiveDepth,
             WarmupEpochs = options.EffectiveWarmupEpochs,
             Threads = options.EffectiveThreads,
+            AbstainRisk = options.EffectiveAbstainRisk,
         };
         TorchRuntime.Configure(options.EffectiveThreads, options.Seed);
         if (TextTrainingRun.IsTextData(options.Data))
@@ -193,13 +195,17 @@ public static class TrainingRun
         TemperatureScaling.Summary temperature = TemperatureScaling.FitAndCompare(
             validationPredictions.Targets, validationProbs, testPredictions.Targets, testProbs, state.ClassNames.Count);
 
-        ModelManifest manifest = CreateManifest(state, model) with { Temperature = temperature.Temperature };
+        (AbstentionPolicy abstention, RiskCoverage.Curve riskCoverage) = AbstentionThreshold.Choose(
+            state.Options, validationPredictions.Targets, validationProbs, state.ClassNames.Count, observer);
+
+        ModelManifest manifest = CreateManifest(state, model) with { Temperature = temperature.Temperature, Abstention = abstention };
         SavedModel.Save(outputDirectory, manifest, model);
+        MonitoringReference.FromProbabilities(validationProbs, state.ClassNames, abstention.ThresholdBits).Write(outputDirectory);
         MetricsLog.Write(outputDirectory, state.History);
         PredictionsCsv.Write(outputDirectory, testPredictions, state.ClassNames);
         PredictionsCsv.Write(outputDirectory, validationPredictions, state.ClassNames, PredictionsCsv.ValidationFileName);
         double seconds = state.History.Sum(m => m.Seconds);
-        RunReport.Write(outputDirectory, manifest, summary, state, evaluation, temperature, seconds);
+        RunReport.Write(outputDirectory, manifest, summary, state, evaluation, temperature, seconds, riskCoverage);
         RunReportBuilder.Build(outputDirectory);
         observer.OnMessage($"finished in {TimeProvider.System.GetElapsedTime(started).TotalSeconds:F1} s; outputs in {Path.GetFullPath(outputDirectory)}");
         return new Result(outputDirectory, evaluation, temperature, state, manifest);
@@ -344,7 +350,7 @@ public static class TrainingRun
     {
         ModelManifest.FileName, ModelManifest.DefaultWeightsFile, MetricsLog.FileName, PredictionsCsv.FileName,
         PredictionsCsv.ValidationFileName, RunReport.JsonFileName, RunReport.TextFileName, HtmlReport.FileName, InformationPlaneLog.FileName,
-        TextTrainingRun.EncoderFileName,
+        TextTrainingRun.EncoderFileName, MonitoringReference.FileName,
     };
 
     private static void RequireUsableOutputFolder(string outputDirectory, bool overwrite)
