@@ -9,6 +9,11 @@ namespace Negentropy.Evaluation;
 /// <see cref="ThresholdBits"/> and answers when it is at most the threshold. The threshold is chosen at
 /// training time by <see cref="RiskCoverage.SelectForRisk"/> or <see cref="RiskCoverage.SelectForCoverage"/>.
 /// </summary>
+/// <remarks>
+/// The validation entropies are those of the model's softmax output without temperature scaling, from the
+/// probabilities as val_predictions.csv stores them (9 significant digits, each row renormalized). Entropies of
+/// temperature-scaled probabilities are on another scale, so compare this threshold with unscaled ones.
+/// </remarks>
 public sealed record AbstentionPolicy
 {
     /// <summary>Criterion of a policy with the largest coverage whose validation risk is at most the target.</summary>
@@ -47,7 +52,7 @@ public sealed record AbstentionPolicy
     /// </summary>
     public bool Abstains(double entropyBits) => !(entropyBits <= ThresholdBits);
 
-    /// <summary>Formats the policy as one log line, such as "entropy > 0.53 bits → 96.1% coverage at 0.98% risk on validation (target risk 1%)".</summary>
+    /// <summary>Formats the policy as one log line, such as "entropy > 0.53 bits → 96.1% coverage at 0.98% risk on 6000 validation samples (target risk 1%)".</summary>
     public string Describe()
     {
         string target = Criterion == CoverageCriterion

@@ -56,8 +56,8 @@ public static class RiskCoverage
             {
                 return this;
             }
-            var kept = new List<Point> { Points[0] };
-            int lastKept = 0;
+            var sampled = new List<Point> { Points[0] };
+            int lastSampled = 0;
             int next = 1;
             int levels = maxPoints - 1;
             for (int level = 1; level < levels; level++)
@@ -67,14 +67,14 @@ public static class RiskCoverage
                 {
                     next++;
                 }
-                if (next < Points.Count - 1 && next != lastKept)
+                if (next < Points.Count - 1 && next != lastSampled)
                 {
-                    kept.Add(Points[next]);
-                    lastKept = next;
+                    sampled.Add(Points[next]);
+                    lastSampled = next;
                 }
             }
-            kept.Add(Points[^1]);
-            return this with { Points = kept };
+            sampled.Add(Points[^1]);
+            return this with { Points = sampled };
         }
 
         /// <summary>Formats the curve as the "risk_coverage" section of report.json.</summary>
@@ -121,7 +121,7 @@ public static class RiskCoverage
         int count = targets.Count;
         if (count == 0 || numClasses < 1 || probs.Length != count * numClasses)
         {
-            throw new ArgumentException($"{probs.Length} probabilities do not form {count} rows of {numClasses} classes; the curve needs at least one sample", nameof(probs));
+            throw new ArgumentException($"{probs.Length} probabilities do not form {count} rows of {numClasses} classes, with at least one row", nameof(probs));
         }
 
         var entropies = new double[count];

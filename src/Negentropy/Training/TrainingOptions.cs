@@ -140,14 +140,14 @@ public sealed record TrainingOptions
     [JsonPropertyName("augment")] public AugmentationOptions Augment { get; init; } = AugmentationOptions.None;
 
     /// <summary>
-    /// Abstention: the maximum error rate among answered validation samples, in (0, 1); the run picks the
+    /// Abstention target: the maximum error rate among answered validation samples, in (0, 1). The run picks the
     /// entropy threshold with the largest coverage that meets it (default 0.01 unless <see cref="AbstainCoverage"/> is set).
     /// </summary>
     [JsonPropertyName("abstain_risk")] public double? AbstainRisk { get; init; }
 
     /// <summary>
-    /// Abstention: the minimum share of validation samples answered, in (0, 1]; replaces the risk target,
-    /// and the run picks the smallest entropy threshold that meets it (default none).
+    /// Abstention target that replaces the risk target: the minimum share of validation samples answered,
+    /// in (0, 1]. The run picks the smallest entropy threshold that meets it (default none).
     /// </summary>
     [JsonPropertyName("abstain_coverage")] public double? AbstainCoverage { get; init; }
 
