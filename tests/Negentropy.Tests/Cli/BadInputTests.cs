@@ -180,6 +180,33 @@ public sealed class BadInputTests : IDisposable
         Assert.Contains(Path.Combine(folder.Path, "checkpoints", "last.ckpt") + ": checkpoint not found", Assert.Single(outcome.ErrorLines));
     }
 
+    [Theory]
+    [InlineData("--abstain-risk", "0", "--abstain-risk 0 is out of range: expected a share in (0, 1)")]
+    [InlineData("--abstain-risk", "1", "--abstain-risk 1 is out of range: expected a share in (0, 1)")]
+    [InlineData("--abstain-coverage", "0", "--abstain-coverage 0 is out of range: expected a share in (0, 1]")]
+    [InlineData("--abstain-coverage", "1.5", "--abstain-coverage 1.5 is out of range: expected a share in (0, 1]")]
+    [InlineData("--abstain-risk", "1%", "--abstain-risk '1%' is not a number")]
+    public void AbstainTargetOutOfRange_IsRejected(string option, string value, string expected)
+    {
+        AssertRejected(CliProcess.Run("train", option, value, "--out", OutputFolder), expected);
+    }
+
+    [Fact]
+    public void BothAbstainTargets_AreRejected()
+    {
+        AssertRejected(CliProcess.Run("train", "--abstain-risk", "0.02", "--abstain-coverage", "0.9", "--out", OutputFolder),
+            "--abstain-risk and --abstain-coverage are mutually exclusive");
+    }
+
+    [Fact]
+    public void ResumeWithAbstainTarget_IsRejected()
+    {
+        CliProcess.Outcome outcome = CliProcess.Run("train", "--resume", folder.Path, "--abstain-coverage", "0.9");
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Contains("--abstain-coverage cannot be given with --resume", Assert.Single(outcome.ErrorLines));
+    }
+
     [Fact]
     public void Verbose_AddsStackTrace()
     {

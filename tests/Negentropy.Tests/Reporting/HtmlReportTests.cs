@@ -28,7 +28,7 @@ public sealed class HtmlReportTests : IDisposable
         string output = TrainSmallRun(epochs: 2);
 
         string[] plots = Directory.GetFiles(Path.Combine(output, "plots")).Select(Path.GetFileName).OrderBy(n => n).ToArray()!;
-        Assert.Equal(new[] { "accuracy.png", "bits_per_class.png", "confusion.png", "entropy.png", "loss.png", "reliability.png" }, plots);
+        Assert.Equal(new[] { "accuracy.png", "bits_per_class.png", "confusion.png", "entropy.png", "loss.png", "reliability.png", "risk_coverage.png" }, plots);
         foreach (string plot in Directory.GetFiles(Path.Combine(output, "plots")))
         {
             byte[] header = File.ReadAllBytes(plot).Take(8).ToArray();
@@ -44,9 +44,9 @@ public sealed class HtmlReportTests : IDisposable
         Assert.DoesNotContain("http://", html);
         Assert.DoesNotContain("https://", html);
         Assert.DoesNotContain("<script", html);
-        // Six plots and up to twenty thumbnails, all embedded.
+        // Seven plots and up to twenty thumbnails, all embedded.
         int embedded = Regex.Matches(html, "src=\"data:image/png;base64,").Count;
-        Assert.True(embedded >= 6 + 1, $"expected the plots and at least one thumbnail embedded, found {embedded} images");
+        Assert.True(embedded >= 7 + 1, $"expected the plots and at least one thumbnail embedded, found {embedded} images");
     }
 
     [Fact]
