@@ -205,7 +205,9 @@ public static class RunPlots
             }
             // A policy that answers nothing is drawn at coverage 0 and risk 0.
             var chosen = plot.Add.Marker(abstention.ValidationCoverage, abstention.ValidationRisk ?? 0, MarkerShape.FilledCircle, 12, Colors.OrangeRed);
-            chosen.LegendText = FormattableString.Invariant($"chosen: entropy ≤ {abstention.ThresholdBits:G4} bits answered");
+            chosen.LegendText = abstention.TargetMet
+                ? FormattableString.Invariant($"chosen: entropy ≤ {abstention.ThresholdBits:G4} bits answered")
+                : "chosen: target not met, nothing answered";
         }
         plot.Axes.SetLimitsX(0, 1.02);
         double targetRisk = abstention?.Criterion == AbstentionPolicy.RiskCriterion ? abstention.Target : 0;

@@ -70,6 +70,20 @@ public sealed class AbstentionRunTests : IDisposable
     }
 
     [Fact]
+    public void Resume_KeepsCoverageTarget()
+    {
+        string output = Train("--abstain-coverage", "0.8");
+
+        CliProcess.Outcome resumed = CliProcess.Run("train", "--resume", output, "--progress", "plain");
+
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.Contains("(target coverage 80%)", resumed.Output);
+        JsonObject manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "model.json")))!.AsObject();
+        Assert.Equal("coverage", manifest["abstention"]!["criterion"]!.GetValue<string>());
+        Assert.Equal(0.8, manifest["abstention"]!["target"]!.GetValue<double>());
+    }
+
+    [Fact]
     public void ReportCommand_RebuildsAbstentionSection()
     {
         string output = Train();
