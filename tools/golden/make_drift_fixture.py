@@ -7,8 +7,9 @@ Run with Debian's python3-scipy and python3-numpy, which are the reference oracl
 
 It writes tests/Negentropy.Tests/Fixtures/drift_golden.json with two lists:
 
-- "ks": two-sample Kolmogorov-Smirnov cases. "statistic" is scipy.stats.ks_2samp's D (the same for every
-  method). "p_value" is the two-sided p-value of the Kolmogorov limiting distribution,
+- "ks": two-sample Kolmogorov-Smirnov cases. "statistic" is scipy.stats.ks_2samp's D with the default
+  method: the exact fraction h / lcm(m, n) when neither sample has more than 10,000 values, and the
+  difference of two rounded quotients above that (the "above exact size" case covers it). "p_value" is the two-sided p-value of the Kolmogorov limiting distribution,
   scipy.stats.kstwobign.sf(sqrt(m*n/(m+n)) * D), which is what Negentropy reports. This is not
   ks_2samp(method="asymp"): SciPy 1.10 evaluates the finite-n distribution kstwo at round(m*n/(m+n)) there.
 - "drift_scores": a monitoring reference, a window of predictions and the scores of the window against it:
@@ -52,6 +53,8 @@ def ks_cases(rng):
     rounded_b = np.round(rng.normal(0.1, 1.2, 170), 1)
     large_a = rng.exponential(1.0, 3000)
     large_b = rng.exponential(1.1, 2500)
+    above_exact_a = np.round(rng.normal(0.0, 1.0, 12000), 2)
+    above_exact_b = np.round(rng.normal(0.05, 1.0, 3000), 2)
     return [
         ks_case("identical", [0.1, 0.5, 0.5, 0.9], [0.1, 0.5, 0.5, 0.9]),
         ks_case("disjoint", [0.0, 0.1, 0.2], [1.0, 1.1, 1.2, 1.3, 1.4]),
@@ -65,6 +68,7 @@ def ks_cases(rng):
         ks_case("normal vs shifted", normal_200, shifted_150),
         ks_case("rounded with ties", rounded_a, rounded_b),
         ks_case("large exponential", large_a, large_b),
+        ks_case("above exact size", above_exact_a, above_exact_b),
         ks_case("thirds", [0.0, 1.0, 2.0], [0.5, 1.5, 2.5, 3.5, 4.5, 5.5]),
     ]
 

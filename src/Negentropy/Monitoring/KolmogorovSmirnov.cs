@@ -8,10 +8,16 @@ public readonly record struct KolmogorovSmirnovResult(double Statistic, double P
 /// <summary>Two-sample Kolmogorov–Smirnov test, for comparing live entropies with a reference sample.</summary>
 public static class KolmogorovSmirnov
 {
+    /// <summary>Largest sample size for which scipy.stats.ks_2samp's default method returns D as an exact fraction.</summary>
+    public const int ScipyExactMaxSize = 10_000;
+
     /// <summary>Tests whether two samples come from the same continuous distribution.</summary>
     /// <remarks>
-    /// D = sup_x |F_a(x) − F_b(x)| over the empirical distribution functions, evaluated after all tied values,
-    /// so it equals scipy.stats.ks_2samp's statistic bit for bit (the same divisions and subtraction).
+    /// D = sup_x |F_a(x) − F_b(x)| over the empirical distribution functions, evaluated after all tied values.
+    /// It equals the statistic of scipy.stats.ks_2samp with its default method (SciPy 1.10) bit for bit. When
+    /// neither sample is larger than <see cref="ScipyExactMaxSize"/>, SciPy returns the exact fraction h / lcm(m, n),
+    /// rounded once. Above that it returns the difference of the two rounded quotients i/m − j/n, which can
+    /// differ from the fraction in the last bit, and this method does the same.
     /// The p-value is Q_KS(√(m·n/(m+n))·D), the survival function of the Kolmogorov limiting distribution
     /// (scipy.stats.kstwobign.sf), with m and n the sample sizes. It is exact only in the limit of large
     /// samples and an approximation for small ones. It differs from ks_2samp(method="asymp"), which in
@@ -74,13 +80,16 @@ public static class KolmogorovSmirnov
         return Math.Clamp(2 * survival, 0, 1);
     }
 
-    // Walks both sorted samples past each distinct value, then compares F_a and F_b there.
+    // Walks both sorted samples past each distinct value, then compares F_a = i/m and F_b = j/n there.
     private static double Statistic(double[] a, double[] b)
     {
+        long gcd = (long)System.Numerics.BigInteger.GreatestCommonDivisor(a.Length, b.Length);
+        long aReduced = a.Length / gcd;
+        long bReduced = b.Length / gcd;
         int i = 0;
         int j = 0;
-        double maxAbove = 0;
-        double maxBelow = 0;
+        long maxNumerator = 0;
+        double maxDifference = 0;
         while (i < a.Length || j < b.Length)
         {
             double value = j >= b.Length || (i < a.Length && a[i] <= b[j]) ? a[i] : b[j];
@@ -92,12 +101,16 @@ public static class KolmogorovSmirnov
             {
                 j++;
             }
-            // The same operations as SciPy: each CDF is a count divided by its sample size, then a difference.
-            double difference = (double)i / a.Length - (double)j / b.Length;
-            maxAbove = Math.Max(maxAbove, difference);
-            maxBelow = Math.Max(maxBelow, -difference);
+            // i/m − j/n = (i·n/g − j·m/g) / lcm(m, n), with g = gcd(m, n).
+            maxNumerator = Math.Max(maxNumerator, Math.Abs(i * bReduced - j * aReduced));
+            maxDifference = Math.Max(maxDifference, Math.Abs((double)i / a.Length - (double)j / b.Length));
         }
-        return Math.Max(maxAbove, Math.Min(maxBelow, 1));
+        if (Math.Max(a.Length, b.Length) <= ScipyExactMaxSize)
+        {
+            long lcm = aReduced * b.Length;
+            return (double)maxNumerator / lcm;
+        }
+        return maxDifference;
     }
 
     private static double[] SortedCopy(ReadOnlySpan<double> sample, string name)
