@@ -12,10 +12,11 @@ It writes tests/Negentropy.Tests/Fixtures/drift_golden.json with two lists:
   difference of two rounded quotients above that (the "above exact size" case covers it). "p_value" is the two-sided p-value of the Kolmogorov limiting distribution,
   scipy.stats.kstwobign.sf(sqrt(m*n/(m+n)) * D), which is what Negentropy reports. This is not
   ks_2samp(method="asymp"): SciPy 1.10 evaluates the finite-n distribution kstwo at round(m*n/(m+n)) there.
-- "drift_scores": a monitoring reference, a window of predictions and the scores of the window against it:
-  class PSI in nats with proportions floored at 1e-4, class Jensen-Shannon divergence in bits
-  (scipy.spatial.distance.jensenshannon squared), entropy PSI over the reference's entropy bins, entropy KS
-  statistic and p-value against the reference's entropy sample, mean entropy and abstention rate.
+- "drift_scores": a monitoring reference, a window of predictions and the scores of the window against it.
+  The scores are the class PSI in nats with proportions floored at 1e-4 and the class Jensen-Shannon
+  divergence in bits (scipy.spatial.distance.jensenshannon squared). Then come the entropy PSI over the
+  reference's entropy bins, the entropy KS statistic and p-value against the reference's entropy sample,
+  the mean entropy and the abstention rate.
 
 Floats are written with Python's repr, so they parse back to the same doubles.
 """

@@ -61,7 +61,7 @@ public sealed class DriftScoresTests
         double classPsi = (0.5 - 0.8) * Math.Log(0.5 / 0.8) + (0.5 - 0.2) * Math.Log(0.5 / 0.2);
         double classJs = 0.5 * (0.8 * Math.Log2(0.8 / 0.65) + 0.2 * Math.Log2(0.2 / 0.35))
             + 0.5 * (0.5 * Math.Log2(0.5 / 0.65) + 0.5 * Math.Log2(0.5 / 0.35));
-        // Entropy bins (≤ 0.5, (0.5, 1.0], > 1.0) hold 4, 4 and 2 of the 10 entropies.
+        // Entropy bins (≤ 0.5, (0.5, 1.0], > 1.0) contain 4, 4 and 2 of the 10 entropies.
         double entropyPsi = (0.4 - 0.5) * Math.Log(0.4 / 0.5) + (0.4 - 0.3) * Math.Log(0.4 / 0.3);
         double standardError = Math.Sqrt(0.8 * 0.2 / 10);
         Assert.Equal(classPsi, scores.ClassPsi, 12);
@@ -102,9 +102,9 @@ public sealed class DriftScoresTests
         Assert.Contains("window is empty", exception.Message);
     }
 
-    private static void AssertClose(JsonNode? expected, double actual, string what)
+    private static void AssertClose(JsonNode? expected, double actual, string metric)
     {
         double value = expected!.GetValue<double>();
-        Assert.True(Math.Abs(value - actual) <= 1e-12, $"{what}: expected {value:R}, got {actual:R}");
+        Assert.True(Math.Abs(value - actual) <= 1e-12, $"{metric}: expected {value:R}, got {actual:R}");
     }
 }
