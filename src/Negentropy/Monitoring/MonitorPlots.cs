@@ -1,3 +1,4 @@
+using System.Globalization;
 using Negentropy.Reporting;
 using ScottPlot;
 
@@ -58,7 +59,10 @@ public static class MonitorPlots
         foreach ((string label, double[] values) in series)
         {
             var line = plot.Add.Scatter(hours, values);
-            line.LegendText = label;
+            if (series.Length > 1)
+            {
+                line.LegendText = label;
+            }
             line.LineWidth = 2;
             line.MarkerSize = 6;
         }
@@ -82,6 +86,8 @@ public static class MonitorPlots
             // 80 % of an hour, in days.
             bar.Size = 0.8 / 24;
         }
+        // Bars start at zero, without the default margin below them.
+        plot.Axes.Margins(bottom: 0);
         plot.Title("Predictions per hour");
         plot.YLabel("predictions");
         FormatHourAxis(plot, hours);
@@ -90,7 +96,14 @@ public static class MonitorPlots
 
     private static void FormatHourAxis(Plot plot, double[] hours)
     {
-        plot.Axes.DateTimeTicksBottom();
+        var axis = plot.Axes.DateTimeTicksBottom();
+        if (axis.TickGenerator is ScottPlot.TickGenerators.DateTimeAutomatic ticks)
+        {
+            // ISO dates, because ScottPlot's default month/day/year order is ambiguous outside the US.
+            ticks.LabelFormatter = time => time.ToString("yyyy-MM-dd\nHH:mm", CultureInfo.InvariantCulture);
+        }
+        // Room for the half of the last tick label that extends past the data area.
+        plot.Axes.Right.MinimumSize = 40;
         plot.XLabel("hour (UTC)");
         double oneHour = 1.0 / 24;
         plot.Axes.SetLimitsX(hours[0] - oneHour, hours[^1] + oneHour);

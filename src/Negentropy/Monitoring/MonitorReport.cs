@@ -19,7 +19,7 @@ public static class MonitorReport
 
     /// <summary>
     /// Reads the prediction log at <paramref name="dbPath"/> read-only and writes the report files into
-    /// <paramref name="outputDirectory"/>, creating it when needed. An empty log gives a report that says so.
+    /// <paramref name="outputDirectory"/>, creating it when needed. For an empty log, the report states that no predictions were logged.
     /// </summary>
     /// <returns>The totals that summary.json contains.</returns>
     /// <exception cref="UserInputException">

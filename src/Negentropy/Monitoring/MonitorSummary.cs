@@ -43,9 +43,13 @@ public sealed record MonitorSummary
     {
         if (Predictions == 0)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"no predictions were logged, {Alerts} alerts");
+            return $"no predictions were logged, {Counted(Alerts, "alert")}";
         }
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{Predictions} predictions from {FirstUtc:yyyy-MM-dd HH:mm} to {LastUtc:yyyy-MM-dd HH:mm} UTC over {Hours} hours, {Labels.Count} labels, {ModelVersions.Count} model versions, {Alerts} alerts");
+        string span = string.Create(CultureInfo.InvariantCulture, $"from {FirstUtc:yyyy-MM-dd HH:mm} to {LastUtc:yyyy-MM-dd HH:mm} UTC");
+        return $"{Counted(Predictions, "prediction")} {span} over {Counted(Hours, "hour")}, {Counted(Labels.Count, "label")}, "
+            + $"{Counted(ModelVersions.Count, "model version")}, {Counted(Alerts, "alert")}";
     }
+
+    private static string Counted(long count, string noun) =>
+        count.ToString(CultureInfo.InvariantCulture) + " " + noun + (count == 1 ? "" : "s");
 }

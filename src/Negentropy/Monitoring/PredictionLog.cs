@@ -103,7 +103,15 @@ public sealed class PredictionLog : IAsyncDisposable
         {
             throw new UserInputException($"{path} is a folder; pass a file path for the prediction log");
         }
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(fullPath)!);
+        string folder = System.IO.Path.GetDirectoryName(fullPath)!;
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (IOException exception)
+        {
+            throw new UserInputException($"{path}: cannot create the folder {folder} ({exception.Message}); pass a path in a writable folder", exception);
+        }
 
         var builder = new SqliteConnectionStringBuilder
         {

@@ -84,7 +84,7 @@ public sealed class PredictionLogTests : IDisposable
     [Fact]
     public async Task Batches_FillToBatchSize()
     {
-        // The fake clock stands still, so no batch is cut short by the flush interval.
+        // The fake clock does not advance, so no batch is cut short by the flush interval.
         await using PredictionLog log = Open(new PredictionLogOptions { BatchSize = 512 });
         for (int i = 0; i < 2000; i++)
         {
@@ -262,7 +262,7 @@ public sealed class PredictionLogTests : IDisposable
     }
 
     [Fact]
-    public async Task WriteFailure_IsCountedAndLoggedOncePerMinute()
+    public async Task WriteFailure_CountedAndRateLimited()
     {
         await using PredictionLog log = Open();
         Execute(DatabasePath, "CREATE TRIGGER reject_inserts BEFORE INSERT ON predictions BEGIN SELECT RAISE(ABORT, 'simulated disk full'); END;");
@@ -327,6 +327,18 @@ public sealed class PredictionLogTests : IDisposable
         var exception = Assert.Throws<UserInputException>(() => Open());
 
         Assert.StartsWith($"{DatabasePath}: not an SQLite database", exception.Message);
+    }
+
+    [Fact]
+    public void PathBelowFile_IsRejected()
+    {
+        string file = folder.Combine("a-file");
+        File.WriteAllText(file, "x");
+        string path = Path.Combine(file, "predictions.db");
+
+        var exception = Assert.Throws<UserInputException>(() => PredictionLog.Open(path, new PredictionLogOptions(), time, logger));
+
+        Assert.StartsWith($"{path}: cannot create the folder {file}", exception.Message);
     }
 
     [Fact]
