@@ -89,7 +89,7 @@ public static class HtmlReport
         AtomicFile.WriteAllText(Path.Combine(content.RunFolder, FileName), html.ToString());
     }
 
-    private const string Style =
+    internal const string Style =
         "body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}" +
         "h1{font-size:1.6em;border-bottom:2px solid #456;padding-bottom:.3em}h2{font-size:1.25em;margin-top:1.8em;color:#345}" +
         "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left;font-size:.92em}" +

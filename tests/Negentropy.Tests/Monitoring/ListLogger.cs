@@ -2,12 +2,12 @@ using Microsoft.Extensions.Logging;
 
 namespace Negentropy.Tests.Monitoring;
 
-/// <summary>An ILogger that keeps every formatted entry, for asserting on log output.</summary>
-internal sealed class ListLogger : ILogger
+/// <summary>An <see cref="ILogger"/> that keeps every entry, so tests can count warnings.</summary>
+public sealed class ListLogger : ILogger
 {
-    private readonly List<(LogLevel Level, string Message)> entries = [];
+    private readonly List<(LogLevel Level, string Message, Exception? Exception)> entries = new();
 
-    public IReadOnlyList<(LogLevel Level, string Message)> Entries
+    public IReadOnlyList<(LogLevel Level, string Message, Exception? Exception)> Entries
     {
         get
         {
@@ -18,6 +18,8 @@ internal sealed class ListLogger : ILogger
         }
     }
 
+    public IReadOnlyList<string> Warnings => Entries.Where(entry => entry.Level == LogLevel.Warning).Select(entry => entry.Message).ToArray();
+
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
 
@@ -27,7 +29,7 @@ internal sealed class ListLogger : ILogger
     {
         lock (entries)
         {
-            entries.Add((logLevel, formatter(state, exception)));
+            entries.Add((logLevel, formatter(state, exception), exception));
         }
     }
 }
