@@ -155,7 +155,7 @@ public sealed class WebhookAlertSinkTests : IDisposable
     {
         new LoggingAlertSink(logger).Publish(SampleAlert);
 
-        (LogLevel level, string message) = Assert.Single(logger.Entries);
+        (LogLevel level, string message, _) = Assert.Single(logger.Entries);
         Assert.Equal(LogLevel.Warning, level);
         Assert.Contains("Drift alert spam-surge fired: class_share_z spam = 5.25 is above 4 over the count window of 500 predictions", message);
         Assert.DoesNotContain('\n', message);
