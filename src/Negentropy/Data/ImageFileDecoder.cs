@@ -51,9 +51,16 @@ internal static class ImageFileDecoder
     public static string? Decode(string path, int width, int height, int channels, Span<byte> destination)
     {
         (byte[]? bytes, string? readError) = ReadBytes(path);
-        if (bytes is null)
+        return bytes is null ? readError : Decode(bytes, width, height, channels, destination);
+    }
+
+    /// <summary>Decodes the encoded image <paramref name="bytes"/> (PNG, JPEG or another format Skia reads) like a file.</summary>
+    /// <returns>Null on success, else the reason the bytes cannot be decoded.</returns>
+    public static string? Decode(byte[] bytes, int width, int height, int channels, Span<byte> destination)
+    {
+        if (bytes.Length == 0)
         {
-            return readError;
+            return "the image is empty";
         }
         using SKCodec? codec = SKCodec.Create(new SKMemoryStream(bytes), out SKCodecResult createResult);
         if (codec is null)
