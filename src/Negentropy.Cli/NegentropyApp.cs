@@ -19,6 +19,7 @@ public static class NegentropyApp
             new ReportCommand(verbose).Command,
             new CleanCommand(verbose).Command,
             new DataCommand(verbose).Command,
+            new ServeCommand(verbose).Command,
             new MonitorCommand(verbose).Command,
         };
         return root;
