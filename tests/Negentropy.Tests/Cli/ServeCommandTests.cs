@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Negentropy.Tests.Serving;
+using Xunit;
+
+namespace Negentropy.Tests.Cli;
+
+/// <summary><c>negentropy serve</c> as a process: start, answer, stop on SIGTERM, and one-line errors for bad start-up input.</summary>
+[Collection(ServingCollection.Name)]
+public sealed class ServeCommandTests(ServingFixture fixture)
+{
+    [Fact]
+    public async Task Serve_AnswersOnLoopbackAndStopsCleanlyOnSigterm()
+    {
+        string logDb = Path.Combine(fixture.NewFolder(), "log.db");
+        using Process process = Process.Start(CliProcess.StartInfo("serve", "--model", fixture.ModelDirectory, "--urls", "http://127.0.0.1:0", "--log-db", logDb, "--threads", "1"))!;
+        Task<string> errors = process.StandardError.ReadToEndAsync();
+        try
+        {
+            string? line;
+            string? address = null;
+            while (address is null && (line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60))) is not null)
+            {
+                if (line.StartsWith("serving on ", StringComparison.Ordinal))
+                {
+                    address = line["serving on ".Length..].Split(';')[0].Split(',')[0].Trim();
+                }
+            }
+            Assert.NotNull(address);
+            Assert.StartsWith("http://127.0.0.1:", address);
+            using var client = new HttpClient { BaseAddress = new Uri(address) };
+            Assert.Equal("ok\n", await client.GetStringAsync("/healthz"));
+            (int status, _) = await ServerTestData.PostAsync(client, ServerTestData.PixelsBody(new[] { fixture.Pixels(0) }));
+            Assert.Equal(200, status);
+        }
+        finally
+        {
+            using Process kill = Process.Start("kill", $"-TERM {process.Id}");
+            kill.WaitForExit();
+        }
+        Assert.True(process.WaitForExit(30_000), "serve did not stop within 30 s of SIGTERM");
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await errors}");
+        Assert.True(File.Exists(logDb), "the prediction log was not written");
+    }
+
+    [Fact]
+    public void MissingModelFolder_FailsWithOneLine()
+    {
+        CliProcess.Outcome outcome = CliProcess.Run("serve", "--model", Path.Combine(fixture.NewFolder(), "absent"));
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Single(outcome.ErrorLines);
+        Assert.Contains("--model", outcome.Error);
+        Assert.Contains("folder not found", outcome.Error);
+    }
+
+    [Fact]
+    public void FolderWithoutModel_FailsWithOneLine()
+    {
+        CliProcess.Outcome outcome = CliProcess.Run("serve", "--model", fixture.NewFolder());
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Single(outcome.ErrorLines);
+        Assert.Contains("model.json", outcome.Error);
+    }
+
+    [Fact]
+    public void InvalidOptions_AreListedTogether()
+    {
+        CliProcess.Outcome outcome = CliProcess.Run("serve", "--model", fixture.ModelDirectory, "--max-batch-size", "0", "--urls", "ftp://127.0.0.1:21", "--abstain-threshold", "-1");
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Single(outcome.ErrorLines);
+        Assert.Contains("--max-batch-size 0", outcome.Error);
+        Assert.Contains("--urls ftp://127.0.0.1:21", outcome.Error);
+        Assert.Contains("--abstain-threshold -1", outcome.Error);
+    }
+
+    [Fact]
+    public void BadAlertFile_NamesTheFile()
+    {
+        string alerts = Path.Combine(fixture.NewFolder(), "alerts.json");
+        File.WriteAllText(alerts, "{\"rules\": [{\"name\": \"x\", \"metric\": \"no_such_metric\", \"above\": 1}]}");
+
+        CliProcess.Outcome outcome = CliProcess.Run("serve", "--model", fixture.ModelDirectory, "--alerts", alerts, "--no-log");
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Single(outcome.ErrorLines);
+        Assert.Contains(alerts, outcome.Error);
+        Assert.Contains("no_such_metric", outcome.Error);
+    }
+
+    [Fact]
+    public void PortInUse_FailsWithOneLine()
+    {
+        using var taken = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        CliProcess.Outcome outcome = CliProcess.Run("serve", "--model", fixture.ModelDirectory, "--urls", $"http://127.0.0.1:{port}", "--no-log");
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Single(outcome.ErrorLines);
+        Assert.Contains($"127.0.0.1:{port}", outcome.Error);
+        Assert.Contains("free port", outcome.Error);
+    }
+}
