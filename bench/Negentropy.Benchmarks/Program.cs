@@ -17,4 +17,9 @@ if (args.Length > 1 && args[0] == "--noisy-labels")
     NoisyLabels.Run(args);
     return;
 }
+if (args.Length > 1 && args[0] == "--serve-load")
+{
+    ServeLoad.Run(args);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(EvaluationReportBenchmark).Assembly).Run(args);
