@@ -79,7 +79,15 @@ public sealed class ModelReloader : BackgroundService
         using var timer = new PeriodicTimer(options.ReloadInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            Poll();
+            try
+            {
+                Poll();
+            }
+            catch (Exception exception)
+            {
+                // An exception here would stop the host; the next tick checks the folder again.
+                logger.LogError(exception, "checking {Folder} for a new model failed", options.ModelDirectory);
+            }
         }
     }
 }

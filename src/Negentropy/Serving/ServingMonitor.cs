@@ -161,6 +161,15 @@ public sealed class ServingMonitor : BackgroundService, IAsyncDisposable
             logger.LogWarning("{Folder} has no {File}, so drift is not measured and alert rules do not run; retrain to write it", model.Folder, MonitoringReference.FileName);
             return null;
         }
-        return new DriftMonitor(model.Reference, config, time);
+        try
+        {
+            return new DriftMonitor(model.Reference, config, time);
+        }
+        catch (Exception exception) when (exception is UserInputException or ArgumentException)
+        {
+            // A reloaded model whose classes lack one that a rule names: predictions go on, drift is not measured.
+            logger.LogError("drift monitoring is off for {Name} {Version}: {Reason}", model.Name, model.Version, exception.Message);
+            return null;
+        }
     }
 }
