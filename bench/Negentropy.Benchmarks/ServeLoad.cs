@@ -170,8 +170,13 @@ public static class ServeLoad
             {
                 address = line["serving on ".Length..].Split(';')[0].Split(',')[0].Trim();
                 // Later lines (startup and shutdown logs) are drained so the pipe never fills.
-                server.OutputDataReceived += (_, _) => { };
-                server.BeginOutputReadLine();
+                Process started = server;
+                _ = Task.Run(() =>
+                {
+                    while (started.StandardOutput.ReadLine() is not null)
+                    {
+                    }
+                });
                 return server;
             }
         }

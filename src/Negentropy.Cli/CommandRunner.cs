@@ -9,10 +9,12 @@ public static class CommandRunner
     public const string ResumeHint = "the last checkpoint was written, continue with --resume on the same --out folder";
 
     /// <param name="interruptHint">What the user can do after Ctrl-C or SIGTERM, printed after "stopped by SIGNAL; ".</param>
-    public static int Run(Func<CancellationToken, int> body, bool verbose, TextWriter error, string interruptHint = ResumeHint)
+    /// <param name="stopping">What the command does when the signal arrives, printed after "SIGNAL: ".</param>
+    public static int Run(Func<CancellationToken, int> body, bool verbose, TextWriter error, string interruptHint = ResumeHint,
+        string stopping = InterruptHandler.DefaultStopping)
     {
         using var cancellation = new CancellationTokenSource();
-        using InterruptHandler interrupts = InterruptHandler.Install(cancellation, error);
+        using InterruptHandler interrupts = InterruptHandler.Install(cancellation, error, stopping);
         try
         {
             return body(cancellation.Token);

@@ -10,12 +10,14 @@ public sealed class InterruptHandler : IDisposable
 {
     private readonly CancellationTokenSource cancellation;
     private readonly TextWriter error;
+    private readonly string stopping;
     private readonly PosixSignalRegistration? terminate;
 
-    private InterruptHandler(CancellationTokenSource cancellation, TextWriter error)
+    private InterruptHandler(CancellationTokenSource cancellation, TextWriter error, string stopping)
     {
         this.cancellation = cancellation;
         this.error = error;
+        this.stopping = stopping;
         Console.CancelKeyPress += OnCancelKeyPress;
         if (!OperatingSystem.IsWindows())
         {
@@ -30,7 +32,11 @@ public sealed class InterruptHandler : IDisposable
     /// <summary>"Ctrl-C" or "SIGTERM" once a stop was requested, else null.</summary>
     public string? Signal { get; private set; }
 
-    public static InterruptHandler Install(CancellationTokenSource cancellation, TextWriter error) => new(cancellation, error);
+    /// <param name="stopping">What the command does after the signal, printed after "SIGNAL: ".</param>
+    public static InterruptHandler Install(CancellationTokenSource cancellation, TextWriter error, string stopping = DefaultStopping) => new(cancellation, error, stopping);
+
+    /// <summary>What a training command does after Ctrl-C or SIGTERM.</summary>
+    public const string DefaultStopping = "stopping after the current step and writing the last checkpoint";
 
     public void Dispose()
     {
@@ -56,7 +62,7 @@ public sealed class InterruptHandler : IDisposable
         }
         Signal = source;
         string abort = source == "Ctrl-C" ? " (Ctrl-C again aborts at once)" : "";
-        error.WriteLine($"{source}: stopping after the current step and writing the last checkpoint{abort}");
+        error.WriteLine($"{source}: {stopping}{abort}");
         cancellation.Cancel();
     }
 }

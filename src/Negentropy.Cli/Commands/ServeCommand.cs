@@ -49,7 +49,8 @@ public sealed class ServeCommand
                 Threads = parseResult.GetValue(threads),
             };
             return Serve(options, cancellationToken).GetAwaiter().GetResult();
-        }, parseResult.GetValue(verbose), Console.Error, interruptHint: "the server completed the requests in flight and flushed its prediction log"));
+        }, parseResult.GetValue(verbose), Console.Error, interruptHint: "the server completed the requests in flight and flushed its prediction log",
+            stopping: "completing the requests in flight and flushing the prediction log"));
     }
 
     public Command Command { get; }

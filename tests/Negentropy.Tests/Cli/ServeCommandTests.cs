@@ -41,6 +41,7 @@ public sealed class ServeCommandTests(ServingFixture fixture)
         Assert.True(process.WaitForExit(30_000), "serve did not stop within 30 s of SIGTERM");
         Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await errors}");
         Assert.True(File.Exists(logDb), "the prediction log was not written");
+        Assert.DoesNotContain("checkpoint", await errors);
     }
 
     [Fact]
