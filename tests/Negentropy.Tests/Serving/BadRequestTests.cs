@@ -7,7 +7,7 @@ using Xunit;
 
 namespace Negentropy.Tests.Serving;
 
-/// <summary>Every kind of bad predict request gets a problem-details answer, and the server keeps answering.</summary>
+/// <summary>Every kind of bad predict request gets a problem-details response, and the server keeps serving.</summary>
 [Collection(ServingCollection.Name)]
 public sealed class BadRequestTests(ServingFixture fixture)
 {
@@ -50,7 +50,7 @@ public sealed class BadRequestTests(ServingFixture fixture)
         Assert.Equal(reason, problem["reason"]!.GetValue<string>());
         Assert.Contains(detailPart, problem["detail"]!.GetValue<string>());
         Assert.Equal(index, problem["input_index"]?.GetValue<int>());
-        await AssertStillAnswers(server);
+        await AssertStillServes(server);
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class BadRequestTests(ServingFixture fixture)
         Assert.Contains("--max-body-bytes", JsonNode.Parse(await withLength.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, chunked.StatusCode);
         Assert.Equal("body_too_large", JsonNode.Parse(await chunked.Content.ReadAsStringAsync())!["reason"]!.GetValue<string>());
-        await AssertStillAnswers(server);
+        await AssertStillServes(server);
     }
 
     [Theory]
@@ -102,7 +102,7 @@ public sealed class BadRequestTests(ServingFixture fixture)
     }
 
     [Fact]
-    public async Task ManyRejections_AreCountedAndLoggedOncePerInterval()
+    public async Task Rejections_LoggedOncePerInterval()
     {
         await using RunningServer server = await RunningServer.StartAsync(new ServeOptions { ModelDirectory = fixture.ModelDirectory, PredictionLogEnabled = false });
 
@@ -119,7 +119,7 @@ public sealed class BadRequestTests(ServingFixture fixture)
         Assert.DoesNotContain(server.Logs.Entries, e => e.Level >= LogLevel.Error);
     }
 
-    private async Task AssertStillAnswers(RunningServer server)
+    private async Task AssertStillServes(RunningServer server)
     {
         (int status, _) = await ServerTestData.PostAsync(server.Client, ServerTestData.PixelsBody(new[] { fixture.Pixels(0) }));
         Assert.Equal(200, status);

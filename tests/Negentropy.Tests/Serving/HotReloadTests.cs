@@ -17,7 +17,7 @@ public sealed class HotReloadTests(ServingFixture fixture)
     private const int Clients = 6;
 
     [Fact]
-    public async Task SwapsUnderConcurrentRequests_WithoutAFailedRequest()
+    public async Task Swap_UnderLoad_FailsNoRequest()
     {
         string folder = fixture.CopyModel();
         await using RunningServer server = await RunningServer.StartAsync(new ServeOptions
@@ -45,7 +45,7 @@ public sealed class HotReloadTests(ServingFixture fixture)
                         failures.Enqueue($"status {status}: {answer?.ToJsonString()}");
                         continue;
                     }
-                    // The first answer per version: a poll may catch new weights under the old model.json for a moment.
+                    // The first entropy per version is kept: a poll may catch new weights under the old model.json for a moment.
                     answers.TryAdd(answer!["model"]!["version"]!.GetValue<string>(), answer["predictions"]![0]!["entropy_bits"]!.GetValue<double>());
                 }
                 catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)

@@ -13,7 +13,7 @@ namespace Negentropy.Tests.Serving;
 public sealed class MonitoringTests(ServingFixture fixture)
 {
     [Fact]
-    public async Task Metrics_CountPredictionsEntropyAndRequests()
+    public async Task Metrics_CountPredictions()
     {
         string alerts = WriteAlerts(fixture.NewFolder(), webhookUrl: null);
         await using RunningServer server = await RunningServer.StartAsync(new ServeOptions { ModelDirectory = fixture.ModelDirectory, PredictionLogEnabled = false, AlertConfigPath = alerts });
@@ -48,7 +48,7 @@ public sealed class MonitoringTests(ServingFixture fixture)
     }
 
     [Fact]
-    public async Task SurgeOfOneClass_FiresTheAlertToLogStoreAndWebhook()
+    public async Task ClassSurge_FiresAlert()
     {
         await using LoopbackWebhook webhook = await LoopbackWebhook.StartAsync();
         string folder = fixture.NewFolder();

@@ -11,14 +11,14 @@ using static TorchSharp.torch;
 
 namespace Negentropy.Tests.Serving;
 
-/// <summary>POST /v1/predict on a trained Fashion-MNIST CNN: the answers agree with offline evaluation.</summary>
+/// <summary>POST /v1/predict on a trained Fashion-MNIST CNN: the predictions agree with offline evaluation.</summary>
 [Collection(ServingCollection.Name)]
 public sealed class PredictTests(ServingFixture fixture)
 {
     private const int Count = 200;
 
     [Fact]
-    public async Task Pixels_MatchOfflineEvaluationAndHaveTheDocumentedShape()
+    public async Task Pixels_MatchOfflineEvaluation()
     {
         await using RunningServer server = await RunningServer.StartAsync(new ServeOptions { ModelDirectory = fixture.ModelDirectory, PredictionLogEnabled = false });
         ModelManifest manifest = ModelManifest.Read(fixture.ModelDirectory);
@@ -58,7 +58,7 @@ public sealed class PredictTests(ServingFixture fixture)
     }
 
     [Fact]
-    public async Task PngAndJpegImages_AnswerLikeTheirPixels()
+    public async Task PngAndJpeg_MatchPixels()
     {
         await using RunningServer server = await RunningServer.StartAsync(new ServeOptions { ModelDirectory = fixture.ModelDirectory, PredictionLogEnabled = false });
         int[] indices = { 0, 1, 2, 3, 4, 5 };
@@ -72,7 +72,7 @@ public sealed class PredictTests(ServingFixture fixture)
         Assert.Equal(200, jpegStatus);
         for (int i = 0; i < indices.Length; i++)
         {
-            // PNG is lossless, so the decoded pixels and the answer are the same.
+            // PNG is lossless, so the decoded pixels and the prediction are the same.
             Assert.Equal(fromPixels!["predictions"]![i]!["entropy_bits"]!.GetValue<double>(), fromPng!["predictions"]![i]!["entropy_bits"]!.GetValue<double>(), 1e-9);
             Assert.Equal(fromPixels["predictions"]![i]!["label"]!.GetValue<string>(), fromPng["predictions"]![i]!["label"]!.GetValue<string>());
             Assert.Equal(10, fromJpeg!["predictions"]![i]!["probabilities"]!.AsObject().Count);
@@ -97,7 +97,7 @@ public sealed class PredictTests(ServingFixture fixture)
     }
 
     [Fact]
-    public async Task AbstainThresholdOverride_FlagsEveryUncertainAnswer()
+    public async Task ThresholdOverride_FlagsUncertainInputs()
     {
         await using RunningServer server = await RunningServer.StartAsync(new ServeOptions { ModelDirectory = fixture.ModelDirectory, PredictionLogEnabled = false, AbstainThreshold = 0 });
 
@@ -113,7 +113,7 @@ public sealed class PredictTests(ServingFixture fixture)
     }
 
     [Fact]
-    public async Task HealthReadinessAndOpenApi_Answer()
+    public async Task HealthReadinessOpenApi_Return200()
     {
         await using RunningServer server = await RunningServer.StartAsync(new ServeOptions { ModelDirectory = fixture.ModelDirectory, PredictionLogEnabled = false });
 

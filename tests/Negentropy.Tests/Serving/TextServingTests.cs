@@ -6,7 +6,7 @@ using Xunit;
 
 namespace Negentropy.Tests.Serving;
 
-/// <summary>A text model served over HTTP: intents routed from their wording, and image inputs refused.</summary>
+/// <summary>A text model served over HTTP: intents routed from their wording, and image inputs rejected.</summary>
 public sealed class TextServingTests : IDisposable
 {
     private static readonly Dictionary<string, string[]> Intents = new()
