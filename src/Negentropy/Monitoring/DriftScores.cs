@@ -44,7 +44,10 @@ public sealed record DriftScores
     /// <summary>Two-sample Kolmogorov–Smirnov D of the window's entropies against the reference's entropy sample.</summary>
     public required double EntropyKs { get; init; }
 
-    /// <summary>Two-sided p-value of <see cref="EntropyKs"/>, from <see cref="KolmogorovSmirnov.TwoSample"/>.</summary>
+    /// <summary>
+    /// Two-sided p-value of <see cref="EntropyKs"/>, from <see cref="KolmogorovSmirnov.TwoSample"/>. A window larger than
+    /// <see cref="PredictionWindow.MaxEntropySample"/> is tested on its sample, so the p-value is that of the sample size.
+    /// </summary>
     public required double EntropyKsP { get; init; }
 
     public required double MeanEntropyBits { get; init; }

@@ -7,13 +7,19 @@ namespace Negentropy.Monitoring;
 /// <remarks>
 /// <see cref="Record"/> is safe to call from many threads at once. It takes a lock for O(1) amortized work
 /// (an append and the eviction of expired entries), so it never waits on a snapshot for longer than one
-/// array copy. Every entry takes 24 bytes, and the buffer keeps what either window still needs.
+/// pass over the buffer. Every entry takes 24 bytes, and the buffer keeps what either window still needs.
 /// NOTE: at most <see cref="MaxEntries"/> entries are kept (48 MB). Above that rate, about 3,300 predictions
 /// per second for a 600-second window, the time window covers less than <see cref="Duration"/>.
 /// </remarks>
 public sealed class PredictionWindow
 {
     public const int MaxEntries = 2_000_000;
+
+    /// <summary>
+    /// The most entropies a snapshot returns per window (10,000). A snapshot of a busy time window would
+    /// otherwise copy up to <see cref="MaxEntries"/> values every evaluation.
+    /// </summary>
+    public const int MaxEntropySample = 10_000;
 
     private readonly object gate = new();
     private Entry[] buffer = new Entry[1024];
@@ -67,25 +73,24 @@ public sealed class PredictionWindow
         }
     }
 
-    /// <summary>Aggregates the last N predictions and those with timestamps in (now − T, now].</summary>
+    /// <summary>
+    /// Returns the count window and the time window (now − T, now], aggregated without copying the buffer.
+    /// Class counts, abstentions and the count are exact. The entropies are every k-th entry of the window,
+    /// with k chosen so that at most <see cref="MaxEntropySample"/> are returned; a window of that size or
+    /// smaller returns all of them, oldest first.
+    /// </summary>
     public (WindowSnapshot Count, WindowSnapshot Time) Snapshot(DateTimeOffset now)
     {
         long nowTicks = now.UtcTicks;
         long cutoffTicks = nowTicks - Duration.Ticks;
-        Entry[] entries;
         lock (gate)
         {
             EvictBefore(cutoffTicks);
-            entries = new Entry[length];
-            int firstPart = Math.Min(length, buffer.Length - head);
-            Array.Copy(buffer, head, entries, 0, firstPart);
-            Array.Copy(buffer, 0, entries, firstPart, length - firstPart);
+            int countStart = Math.Max(0, length - CountCapacity);
+            WindowSnapshot count = Aggregate(WindowSnapshot.CountWindow, countStart, long.MinValue, long.MaxValue);
+            WindowSnapshot time = Aggregate(WindowSnapshot.TimeWindow, 0, cutoffTicks, nowTicks);
+            return (count, time);
         }
-
-        int countStart = Math.Max(0, entries.Length - CountCapacity);
-        WindowSnapshot count = Aggregate(WindowSnapshot.CountWindow, entries.AsSpan(countStart), _ => true);
-        WindowSnapshot time = Aggregate(WindowSnapshot.TimeWindow, entries, entry => entry.Ticks > cutoffTicks && entry.Ticks <= nowTicks);
-        return (count, time);
     }
 
     /// <summary>Removes every recorded prediction, as when the model changes.</summary>
@@ -99,25 +104,34 @@ public sealed class PredictionWindow
         }
     }
 
-    private WindowSnapshot Aggregate(string window, ReadOnlySpan<Entry> entries, Func<Entry, bool> include)
+    // Aggregates the entries from position first (0 is the oldest) whose time is in (afterTicks, untilTicks].
+    // Called under the lock; one pass, and the only allocation is the entropy sample.
+    private WindowSnapshot Aggregate(string window, int first, long afterTicks, long untilTicks)
     {
         var classCounts = new int[NumClasses];
-        var entropies = new List<double>(entries.Length);
+        int stride = Math.Max(1, (length - first + MaxEntropySample - 1) / MaxEntropySample);
+        var entropies = new List<double>(Math.Min(length - first, MaxEntropySample));
+        int included = 0;
         int abstentions = 0;
-        foreach (Entry entry in entries)
+        for (int i = first; i < length; i++)
         {
-            if (!include(entry))
+            Entry entry = buffer[(head + i) % buffer.Length];
+            if (entry.Ticks <= afterTicks || entry.Ticks > untilTicks)
             {
                 continue;
             }
+            if (included % stride == 0)
+            {
+                entropies.Add(entry.EntropyBits);
+            }
+            included++;
             classCounts[entry.ClassIndex]++;
-            entropies.Add(entry.EntropyBits);
             if (entry.Abstain)
             {
                 abstentions++;
             }
         }
-        return new WindowSnapshot(window, entropies.Count, classCounts, entropies.ToArray(), abstentions);
+        return new WindowSnapshot(window, included, classCounts, entropies.ToArray(), abstentions);
     }
 
     // Drops entries from the front that the count window no longer contains and that are at or before the cutoff.

@@ -79,6 +79,26 @@ public sealed class PredictionWindowTests
     }
 
     [Fact]
+    public void LargeWindow_SamplesEntropiesEvenly()
+    {
+        const int Recorded = 45_000;
+        var window = new PredictionWindow(numClasses: 3, countCapacity: 100, TimeSpan.FromHours(1));
+        for (int i = 0; i < Recorded; i++)
+        {
+            window.Record(Start.AddMilliseconds(i), classIndex: i % 3, entropyBits: i, abstain: i % 10 == 0);
+        }
+
+        (_, WindowSnapshot time) = window.Snapshot(Start.AddMinutes(5));
+
+        // The counts cover every prediction; the entropies are every 5th (stride ⌈45,000 / 10,000⌉).
+        Assert.Equal(Recorded, time.PredictionCount);
+        Assert.Equal([15_000, 15_000, 15_000], time.ClassCounts);
+        Assert.Equal(4_500, time.Abstentions);
+        Assert.Equal(9_000, time.EntropiesBits.Count);
+        Assert.Equal(Enumerable.Range(0, 9_000).Select(k => 5.0 * k), time.EntropiesBits);
+    }
+
+    [Fact]
     public void Clear_EmptiesBothWindows()
     {
         var window = new PredictionWindow(numClasses: 2, countCapacity: 3, TimeSpan.FromSeconds(10));
