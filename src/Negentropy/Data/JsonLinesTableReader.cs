@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Negentropy.Reporting;
 
 namespace Negentropy.Data;
 
@@ -39,7 +40,7 @@ internal static class JsonLinesTableReader
         JsonElement row = document.RootElement;
         if (row.ValueKind != JsonValueKind.Object)
         {
-            throw new UserInputException($"{location}: invalid row, a JSON {Kind(row.ValueKind)} instead of an object; write one JSON object per line, such as {{\"{options.TextColumns[0]}\": \"...\", \"{options.LabelColumn}\": \"...\"}}");
+            throw new UserInputException($"{location}: invalid row, a JSON {JsonFormats.Describe(row.ValueKind)} instead of an object; write one JSON object per line, such as {{\"{options.TextColumns[0]}\": \"...\", \"{options.LabelColumn}\": \"...\"}}");
         }
         for (int i = 0; i < parts.Length; i++)
         {
@@ -81,7 +82,7 @@ internal static class JsonLinesTableReader
             JsonValueKind.True => "true",
             JsonValueKind.False => "false",
             JsonValueKind.Null => "",
-            _ => throw new UserInputException($"{location}: key '{key}' has a JSON {Kind(value.ValueKind)}; expected a string, a number or a boolean"),
+            _ => throw new UserInputException($"{location}: key '{key}' has a JSON {JsonFormats.Describe(value.ValueKind)}; expected a string, a number or a boolean"),
         };
     }
 
@@ -100,13 +101,4 @@ internal static class JsonLinesTableReader
         return value.GetRawText();
     }
 
-    private static string Kind(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "object",
-        JsonValueKind.Array => "array",
-        JsonValueKind.String => "string",
-        JsonValueKind.Number => "number",
-        JsonValueKind.True or JsonValueKind.False => "boolean",
-        _ => "null",
-    };
 }

@@ -130,7 +130,7 @@ public static class RiskCoverage
         {
             ReadOnlySpan<double> row = probs.Slice(i * numClasses, numClasses);
             entropies[i] = Distributions.Entropy(row, LogBase.Bits, normalize: true);
-            wrong[i] = ArgMax(row) != targets[i];
+            wrong[i] = Distributions.ArgMax(row) != targets[i];
         }
         int[] order = Enumerable.Range(0, count).ToArray();
         Array.Sort(entropies.ToArray(), order);
@@ -209,16 +209,4 @@ public static class RiskCoverage
         TargetMet = true,
     };
 
-    private static int ArgMax(ReadOnlySpan<double> row)
-    {
-        int best = 0;
-        for (int k = 1; k < row.Length; k++)
-        {
-            if (row[k] > row[best])
-            {
-                best = k;
-            }
-        }
-        return best;
-    }
 }

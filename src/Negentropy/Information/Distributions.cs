@@ -10,6 +10,20 @@ public static class Distributions
     /// <summary>Absolute tolerance on the sum of a distribution when <c>normalize</c> is false.</summary>
     public const double SumTolerance = 1e-6;
 
+    /// <summary>Returns the index of the largest value, the first one on ties: the predicted class of a probability row.</summary>
+    public static int ArgMax(ReadOnlySpan<double> p)
+    {
+        int best = 0;
+        for (int k = 1; k < p.Length; k++)
+        {
+            if (p[k] > p[best])
+            {
+                best = k;
+            }
+        }
+        return best;
+    }
+
     /// <summary>Shannon entropy H(p) = −Σ p·log p.</summary>
     /// <param name="normalize">Divide by the sum first, as SciPy does; otherwise the sum must be 1 within <see cref="SumTolerance"/>.</param>
     public static double Entropy(ReadOnlySpan<double> p, LogBase unit = LogBase.Bits, bool normalize = false)

@@ -65,7 +65,7 @@ public sealed record MonitoringReference
         for (int i = 0; i < count; i++)
         {
             ReadOnlySpan<double> row = probs.Slice(i * numClasses, numClasses);
-            classCounts[ArgMax(row)]++;
+            classCounts[Distributions.ArgMax(row)]++;
             entropies[i] = Distributions.Entropy(row, LogBase.Bits, normalize: true);
             if (entropies[i] > abstainThresholdBits)
             {
@@ -126,18 +126,6 @@ public sealed record MonitoringReference
         return reference;
     }
 
-    private static int ArgMax(ReadOnlySpan<double> row)
-    {
-        int best = 0;
-        for (int k = 1; k < row.Length; k++)
-        {
-            if (row[k] > row[best])
-            {
-                best = k;
-            }
-        }
-        return best;
-    }
 
     private static int BinIndex(IReadOnlyList<double> edges, double value)
     {

@@ -13,6 +13,17 @@ public static class JsonFormats
     /// <summary>Indented, for files people read (model.json, report.json).</summary>
     public static JsonSerializerOptions Indented { get; } = Create(indented: true);
 
+    /// <summary>Returns the JSON type name of <paramref name="kind"/> for error messages: "object", "array", "string", "number", "boolean" or "null".</summary>
+    public static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "object",
+        JsonValueKind.Array => "array",
+        JsonValueKind.String => "string",
+        JsonValueKind.Number => "number",
+        JsonValueKind.True or JsonValueKind.False => "boolean",
+        _ => "null",
+    };
+
     private static JsonSerializerOptions Create(bool indented) => new()
     {
         WriteIndented = indented,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Negentropy.Reporting;
 
 namespace Negentropy.Serving;
 
@@ -15,7 +16,7 @@ public static class PredictRequestReader
         JsonElement root = body.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return Fail("not_an_object", $"the body is a JSON {Describe(root.ValueKind)}; send an object {{\"inputs\": [...]}}");
+            return Fail("not_an_object", $"the body is a JSON {JsonFormats.Describe(root.ValueKind)}; send an object {{\"inputs\": [...]}}");
         }
         if (!root.TryGetProperty("inputs", out JsonElement inputs))
         {
@@ -23,7 +24,7 @@ public static class PredictRequestReader
         }
         if (inputs.ValueKind != JsonValueKind.Array)
         {
-            return Fail("inputs_not_array", $"\"inputs\" is a JSON {Describe(inputs.ValueKind)}; it must be an array");
+            return Fail("inputs_not_array", $"\"inputs\" is a JSON {JsonFormats.Describe(inputs.ValueKind)}; it must be an array");
         }
         int count = inputs.GetArrayLength();
         if (count == 0)
@@ -55,7 +56,7 @@ public static class PredictRequestReader
         string expected = model.IsText ? "{\"text\": \"...\"}" : "{\"image\": \"<base64 PNG or JPEG>\"} or {\"pixels\": [...]}";
         if (input.ValueKind != JsonValueKind.Object)
         {
-            return Fail("bad_input", $"{at} is a JSON {Describe(input.ValueKind)}; send an object such as {expected}", index);
+            return Fail("bad_input", $"{at} is a JSON {JsonFormats.Describe(input.ValueKind)}; send an object such as {expected}", index);
         }
         string[] kinds = input.EnumerateObject().Select(p => p.Name).ToArray();
         if (kinds.Length != 1 || kinds[0] is not ("text" or "image" or "pixels"))
@@ -80,7 +81,7 @@ public static class PredictRequestReader
     private static (ModelInput?, InputError?) ReadText(JsonElement value, string at, int index, ServedModel model) =>
         value.ValueKind == JsonValueKind.String
             ? (model.PrepareText(value.GetString()!), null)
-            : Fail("bad_text", $"{at}.text is a JSON {Describe(value.ValueKind)}; it must be a string", index);
+            : Fail("bad_text", $"{at}.text is a JSON {JsonFormats.Describe(value.ValueKind)}; it must be a string", index);
 
     private static (ModelInput?, InputError?) ReadImage(JsonElement value, string at, int index, ServedModel model)
     {
@@ -98,7 +99,7 @@ public static class PredictRequestReader
         string layout = Invariant($"{spec.InputChannels}x{spec.InputHeight}x{spec.InputWidth} (channels, rows, columns)");
         if (value.ValueKind != JsonValueKind.Array)
         {
-            return Fail("bad_pixels", $"{at}.pixels is a JSON {Describe(value.ValueKind)}; send an array of {model.PixelCount} integers 0–255 in the layout {layout}", index);
+            return Fail("bad_pixels", $"{at}.pixels is a JSON {JsonFormats.Describe(value.ValueKind)}; send an array of {model.PixelCount} integers 0–255 in the layout {layout}", index);
         }
         int length = value.GetArrayLength();
         if (length != model.PixelCount)
@@ -122,15 +123,6 @@ public static class PredictRequestReader
 
     private static (IReadOnlyList<ModelInput>?, InputError?) Fail(string reason, string detail) => (null, new InputError(400, reason, detail));
 
-    private static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "object",
-        JsonValueKind.Array => "array",
-        JsonValueKind.String => "string",
-        JsonValueKind.Number => "number",
-        JsonValueKind.True or JsonValueKind.False => "boolean",
-        _ => "null",
-    };
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -165,15 +165,7 @@ public sealed class ServedModel
         for (int i = 0; i < inputs.Count; i++)
         {
             double[] row = probs.AsSpan(i * numClasses, numClasses).ToArray();
-            int best = 0;
-            for (int k = 1; k < numClasses; k++)
-            {
-                if (row[k] > row[best])
-                {
-                    best = k;
-                }
-            }
-            predictions[i] = new RawPrediction(row, best, Math.Max(0, entropies[i]));
+            predictions[i] = new RawPrediction(row, Distributions.ArgMax(row), Math.Max(0, entropies[i]));
         }
         return predictions;
     }

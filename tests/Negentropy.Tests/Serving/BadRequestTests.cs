@@ -30,7 +30,7 @@ public sealed class BadRequestTests(ServingFixture fixture)
             { $"{{\"inputs\": [{{\"image\": \"{Convert.ToBase64String(Encoding.ASCII.GetBytes("GIF-ish nonsense"))}\"}}]}}", "undecodable_image", 0, "inputs[0].image cannot be decoded" },
             { $"{{\"inputs\": [{good}, {{\"pixels\": [], \"text\": \"x\"}}]}}", "bad_input", 1, "exactly one of" },
             { "{\"inputs\": [42]}", "bad_input", 0, "inputs[0] is a JSON number" },
-            { $"{{\"inputs\": [{string.Join(",", Enumerable.Repeat(good, 5))}]}}", "too_many_inputs", null, "holds 5 inputs, more than the 4" },
+            { $"{{\"inputs\": [{string.Join(",", Enumerable.Repeat(good, 5))}]}}", "too_many_inputs", null, "contains 5 inputs, more than the 4" },
         };
     }
 

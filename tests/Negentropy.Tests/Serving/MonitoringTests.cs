@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Negentropy.Reporting;
 using Negentropy.Serving;
+using Negentropy.Tests.Monitoring;
 using Xunit;
 
 namespace Negentropy.Tests.Serving;
@@ -50,31 +51,31 @@ public sealed class MonitoringTests(ServingFixture fixture)
     [Fact]
     public async Task ClassSurge_FiresAlert()
     {
-        await using LoopbackWebhook webhook = await LoopbackWebhook.StartAsync();
+        await using AlertListener webhook = await AlertListener.StartAsync(200);
         string folder = fixture.NewFolder();
         string database = Path.Combine(folder, "predictions.db");
         await using (RunningServer server = await RunningServer.StartAsync(new ServeOptions
         {
             ModelDirectory = fixture.ModelDirectory,
             PredictionLogPath = database,
-            AlertConfigPath = WriteAlerts(folder, webhook.Url),
+            AlertConfigPath = WriteAlerts(folder, webhook.Url.ToString()),
         }))
         {
             // A mixed stream like the validation split first: the rule must stay quiet.
             await PostImages(server, Enumerable.Range(0, 100));
             await Task.Delay(500);
-            Assert.Empty(webhook.Received);
+            Assert.Empty(webhook.Requests);
 
             int[] trousers = Enumerable.Range(0, ServingFixture.TestImages).Where(i => fixture.Test.Labels[i] == 1).ToArray();
             await PostImages(server, Enumerable.Range(0, 100).Select(i => trousers[i % trousers.Length]));
             DateTime deadline = DateTime.UtcNow.AddSeconds(20);
-            while (webhook.Received.IsEmpty && DateTime.UtcNow < deadline)
+            while (webhook.Requests.Count == 0 && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(50);
             }
 
-            Assert.True(webhook.Received.Count == 1, $"the webhook got {webhook.Received.Count} posts");
-            JsonNode alert = webhook.Received.Single();
+            Assert.True(webhook.Requests.Count == 1, $"the webhook got {webhook.Requests.Count} posts");
+            JsonNode alert = JsonNode.Parse(webhook.Requests.Single().Body)!;
             Assert.Equal("trouser-surge", alert["rule"]!.GetValue<string>());
             Assert.Equal("class_share_z", alert["metric"]!.GetValue<string>());
             Assert.Equal("Trouser", alert["class_name"]!.GetValue<string>());
