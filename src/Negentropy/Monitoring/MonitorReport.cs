@@ -39,7 +39,14 @@ public static class MonitorReport
         IReadOnlyList<string> labels = totals.OrderedLabels();
         MonitorSummary summary = totals.ToSummary(reader.Path, trends.Count, alerts.Count, labels);
 
-        Directory.CreateDirectory(outputDirectory);
+        try
+        {
+            Directory.CreateDirectory(outputDirectory);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"{outputDirectory}: the report folder cannot be created ({exception.Message}); pass another --out folder", exception);
+        }
         MonitorCsv.WriteTrends(Path.Combine(outputDirectory, MonitorCsv.TrendsFileName), trends, labels);
         MonitorCsv.WriteAlerts(Path.Combine(outputDirectory, MonitorCsv.AlertsFileName), alerts);
         AtomicFile.WriteAllText(Path.Combine(outputDirectory, MonitorSummary.FileName), JsonSerializer.Serialize(summary, JsonFormats.Indented) + "\n");

@@ -88,7 +88,7 @@ public static class PredictionLogSchema
         catch (SqliteException exception) when (exception.SqliteErrorCode is 26 or 11)
         {
             // 26 is SQLITE_NOTADB and 11 is SQLITE_CORRUPT.
-            throw new UserInputException($"{path}: not an SQLite database ({exception.SqliteErrorCode}); pass the prediction log that 'negentropy serve' writes", exception);
+            throw new UserInputException($"{path}: not an SQLite database, or a corrupt one; pass the prediction log that 'negentropy serve' writes", exception);
         }
 
         if (userVersion == 0 && tables.Count == 0 && createIfEmpty)
@@ -106,7 +106,7 @@ public static class PredictionLogSchema
             || !Strings(connection, "SELECT name FROM pragma_table_info('predictions') ORDER BY cid;").SequenceEqual(PredictionColumns)
             || !Strings(connection, "SELECT name FROM pragma_table_info('alerts') ORDER BY cid;").SequenceEqual(AlertColumns))
         {
-            throw new UserInputException($"{path}: not a Negentropy prediction log (user_version {userVersion}, {found}); pass the prediction log that 'negentropy serve' writes, or a path for a new one");
+            throw new UserInputException($"{path}: not a Negentropy prediction log (user_version {userVersion}, {found}); pass the prediction log that 'negentropy serve' writes{(createIfEmpty ? ", or a path for a new one" : "")}");
         }
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,6 +25,11 @@ namespace Negentropy.Serving;
 /// </remarks>
 public sealed class ModelServer : IAsyncDisposable
 {
+    private static readonly HashSet<string> KnownPaths = new(StringComparer.Ordinal)
+    {
+        "/v1/predict", "/v1/model", "/healthz", "/readyz", "/metrics", "/openapi/v1.json",
+    };
+
     private readonly WebApplication app;
 
     private ModelServer(WebApplication app)
@@ -111,6 +117,8 @@ public sealed class ModelServer : IAsyncDisposable
         }
         // Per-request logs from ASP.NET Core would bypass the rate-limited rejection warning.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // The webhook sink logs its own one-line outcome; HttpClient's four lines per attempt add nothing.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
 
         var metrics = new ServingMetrics(holder.Current.ClassNames.Count);
         metrics.SetModel(holder.Current);
@@ -147,10 +155,21 @@ public sealed class ModelServer : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             long started = System.Diagnostics.Stopwatch.GetTimestamp();
-            await next(context).ConfigureAwait(false);
-            string endpoint = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
-            metrics.Requests.WithLabels(endpoint, context.Response.StatusCode.ToString(CultureInfo.InvariantCulture)).Inc();
-            metrics.RequestDuration.WithLabels(endpoint).Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+            bool failed = true;
+            try
+            {
+                await next(context).ConfigureAwait(false);
+                failed = false;
+            }
+            finally
+            {
+                // A 405 or 415 from routing has no route endpoint, so a known path labels it instead.
+                string path = context.Request.Path.Value ?? "";
+                string endpoint = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? (KnownPaths.Contains(path) ? path : "unmatched");
+                int status = failed ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
+                metrics.Requests.WithLabels(endpoint, status.ToString(CultureInfo.InvariantCulture)).Inc();
+                metrics.RequestDuration.WithLabels(endpoint).Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+            }
         });
         MapEndpoints(app, holder, metrics);
         LogStartup(app, options, holder.Current, alerts);
@@ -159,7 +178,8 @@ public sealed class ModelServer : IAsyncDisposable
 
     private static void MapEndpoints(WebApplication app, ModelHolder holder, ServingMetrics metrics)
     {
-        app.MapPost("/v1/predict", (HttpContext context, PredictEndpoint endpoint) => endpoint.HandleAsync(context))
+        // top_k is bound only so that the OpenAPI document lists it; the handler reads and checks it.
+        app.MapPost("/v1/predict", (HttpContext context, PredictEndpoint endpoint, [FromQuery(Name = "top_k")] string? topK) => endpoint.HandleAsync(context))
             .WithName("Predict")
             .WithSummary("Classify inputs, with each prediction's entropy and an abstain flag")
             .WithDescription("Body: {\"inputs\": [{\"text\": ...} | {\"image\": base64 PNG/JPEG} | {\"pixels\": [0-255, ...]}]}. The query parameter top_k limits the probabilities returned.")
@@ -179,14 +199,17 @@ public sealed class ModelServer : IAsyncDisposable
                 ? Results.Text("stopping\n", statusCode: StatusCodes.Status503ServiceUnavailable)
                 : Results.Text($"ready: {holder.Current.Name} {holder.Current.Version}\n"))
             .WithName("Ready")
-            .WithSummary("200 when a model is loaded and the server takes requests, 503 while it stops");
-        app.MapGet("/metrics", async (HttpContext context) =>
+            .WithSummary("200 when a model is loaded and the server takes requests, 503 while it stops")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain")
+            .Produces<string>(StatusCodes.Status503ServiceUnavailable, "text/plain");
+        app.MapGet("/metrics", async (HttpContext context, CancellationToken cancellationToken) =>
             {
                 context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-                await metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+                await metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, cancellationToken).ConfigureAwait(false);
             })
             .WithName("Metrics")
-            .WithSummary("Prometheus metrics in text format");
+            .WithSummary("Prometheus metrics in text format")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain");
         app.MapOpenApi();
     }
 
@@ -201,6 +224,11 @@ public sealed class ModelServer : IAsyncDisposable
             model.Name, model.Version, Path.GetFullPath(options.ModelDirectory), spec.Architecture, model.ClassNames.Count, input);
         logger.LogInformation("abstain when entropy > {Threshold:F4} bits (of at most {Max:F4}); threshold from {Source}",
             model.AbstainThresholdBits, model.MaxEntropyBits, model.ThresholdSource);
+        if (model.AbstainThresholdBits >= model.MaxEntropyBits)
+        {
+            logger.LogWarning("the abstention threshold {Threshold} bits is not below log2 of the class count ({Max:F4} bits), so the model never abstains",
+                model.AbstainThresholdBits, model.MaxEntropyBits);
+        }
         logger.LogInformation("batching up to {Batch} inputs, waiting at most {Delay} ms; at most {Inputs} inputs and {Bytes} bytes per request; {Threads} libtorch threads",
             options.MaxBatchSize, options.MaxBatchDelay.TotalMilliseconds, options.MaxInputs, options.MaxBodyBytes, TorchSharp.torch.get_num_threads());
         logger.LogInformation("monitoring: {Reference}; {Rules} alert rules{Webhook}; prediction log {Log}; reload check {Reload}",

@@ -120,11 +120,12 @@ public sealed class PredictEndpoint
             return (null, null);
         }
         int numClasses = holder.Current.ClassNames.Count;
-        if (values.Count == 1 && int.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out int topK) && topK >= 1)
+        if (values.Count == 1 && ulong.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out ulong topK) && topK >= 1)
         {
-            return (Math.Min(topK, numClasses), null);
+            // More than the class count returns every class.
+            return ((int)Math.Min(topK, (ulong)numClasses), null);
         }
-        return (null, new InputError(400, "bad_top_k", $"top_k={string.Join(",", values.ToArray())} is not a whole number of at least 1; pass top_k=1 to {numClasses} or leave it out"));
+        return (null, new InputError(400, "bad_top_k", $"top_k={string.Join(",", values.ToArray())} is not a whole number of at least 1; pass top_k=1 to {numClasses} (larger values return every class) or leave it out"));
     }
 
     // Reads and discards what is left of a rejected body, up to DrainLimit bytes and DrainTimeout, so the

@@ -13,7 +13,19 @@ public static class PredictRequestReader
     /// <summary>Validates the request <paramref name="body"/> against <paramref name="model"/> and prepares each input.</summary>
     public static (IReadOnlyList<ModelInput>? Inputs, InputError? Error) Read(JsonDocument body, ServedModel model, int maxInputs)
     {
-        JsonElement root = body.RootElement;
+        try
+        {
+            return ReadInputs(body.RootElement, model, maxInputs);
+        }
+        catch (InvalidOperationException exception) when (exception.Message.Contains("UTF", StringComparison.Ordinal))
+        {
+            // JsonDocument checks string escapes and UTF-8 only when a string is read.
+            return Fail("invalid_unicode", "a field name or string in the body is not valid Unicode (invalid UTF-8, or an unpaired surrogate escape such as \\ud800); send UTF-8 JSON");
+        }
+    }
+
+    private static (IReadOnlyList<ModelInput>? Inputs, InputError? Error) ReadInputs(JsonElement root, ServedModel model, int maxInputs)
+    {
         if (root.ValueKind != JsonValueKind.Object)
         {
             return Fail("not_an_object", $"the body is a JSON {JsonFormats.Describe(root.ValueKind)}; send an object {{\"inputs\": [...]}}");
@@ -40,7 +52,7 @@ public static class PredictRequestReader
         int index = 0;
         foreach (JsonElement input in inputs.EnumerateArray())
         {
-            (ModelInput? one, InputError? error) = ReadOne(input, index, model);
+            (ModelInput? one, InputError? error) = ReadOneChecked(input, index, model);
             if (error is not null)
             {
                 return (null, error);
@@ -48,6 +60,18 @@ public static class PredictRequestReader
             prepared[index++] = one!;
         }
         return (prepared, null);
+    }
+
+    private static (ModelInput?, InputError?) ReadOneChecked(JsonElement input, int index, ServedModel model)
+    {
+        try
+        {
+            return ReadOne(input, index, model);
+        }
+        catch (InvalidOperationException exception) when (exception.Message.Contains("UTF", StringComparison.Ordinal))
+        {
+            return Fail("invalid_unicode", Invariant($"inputs[{index}] has a field name or string that is not valid Unicode (invalid UTF-8, or an unpaired surrogate escape such as \\ud800); send UTF-8 JSON"), index);
+        }
     }
 
     private static (ModelInput?, InputError?) ReadOne(JsonElement input, int index, ServedModel model)
@@ -110,7 +134,8 @@ public static class PredictRequestReader
         int k = 0;
         foreach (JsonElement pixel in value.EnumerateArray())
         {
-            if (pixel.ValueKind != JsonValueKind.Number || !pixel.TryGetInt32(out int number) || number is < 0 or > 255)
+            // A whole number written as 255.0 or 1e2 (as float arrays serialize) is accepted.
+            if (pixel.ValueKind != JsonValueKind.Number || !pixel.TryGetDouble(out double number) || number is < 0 or > 255 || number != Math.Floor(number))
             {
                 return Fail("bad_pixel_value", Invariant($"{at}.pixels[{k}] is {pixel.GetRawText()}; pixels are integers 0–255"), index);
             }

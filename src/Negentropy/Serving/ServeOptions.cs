@@ -100,13 +100,21 @@ public sealed record ServeOptions
                 problems.Add($"--urls {url} is not an absolute http:// or https:// address, such as {DefaultUrls}");
             }
         }
-        if (!Directory.Exists(ModelDirectory))
+        if (File.Exists(ModelDirectory))
+        {
+            problems.Add($"--model {ModelDirectory} is a file; pass the --out folder of a finished training run");
+        }
+        else if (!Directory.Exists(ModelDirectory))
         {
             problems.Add($"--model {ModelDirectory}: folder not found; pass the --out folder of a finished training run");
         }
-        if (AlertConfigPath is string alerts && !File.Exists(alerts))
+        if (AlertConfigPath is string alerts && Directory.Exists(alerts))
         {
-            problems.Add($"--alerts {alerts}: file not found");
+            problems.Add($"--alerts {alerts} is a folder; pass an alert rules JSON file");
+        }
+        else if (AlertConfigPath is string missing && !File.Exists(missing))
+        {
+            problems.Add($"--alerts {missing}: file not found");
         }
         if (problems.Count > 0)
         {

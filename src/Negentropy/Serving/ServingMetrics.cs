@@ -38,8 +38,9 @@ public sealed class ServingMetrics
         WindowCount = factory.CreateGauge("negentropy_window_predictions", "Predictions in the monitoring window.", new[] { "window" });
         Alerts = factory.CreateCounter("negentropy_alerts_total", "Alerts fired, by rule.", new[] { "rule" });
         ModelReloads = factory.CreateCounter("negentropy_model_reloads_total", "Model reload attempts, by result.", new[] { "result" });
-        LogDropped = factory.CreateGauge("negentropy_prediction_log_dropped", "Predictions left out of the log because its queue was full.");
-        WebhookDeliveries = factory.CreateGauge("negentropy_alert_webhook_deliveries", "Alert webhook posts, by result.", new[] { "result" });
+        ClassShareZ = factory.CreateGauge("negentropy_class_share_z", "Distance of each class's share from its reference share, in binomial standard deviations.", new[] { "window", "class" });
+        LogDropped = factory.CreateCounter("negentropy_prediction_log_dropped_total", "Predictions left out of the log because its queue was full.");
+        WebhookDeliveries = factory.CreateCounter("negentropy_alert_webhook_deliveries_total", "Alerts posted to the webhook, by result (delivered or failed).", new[] { "result" });
         modelInfo = factory.CreateGauge("negentropy_model_info", "The model being served (value 1).", new[] { "name", "version" });
         abstainThreshold = factory.CreateGauge("negentropy_abstain_threshold_bits", "Entropy above which the model abstains.");
     }
@@ -72,9 +73,11 @@ public sealed class ServingMetrics
 
     public Counter ModelReloads { get; }
 
-    public Gauge LogDropped { get; }
+    public Gauge ClassShareZ { get; }
 
-    public Gauge WebhookDeliveries { get; }
+    public Counter LogDropped { get; }
+
+    public Counter WebhookDeliveries { get; }
 
     /// <summary>Points negentropy_model_info and the threshold gauge at <paramref name="model"/>.</summary>
     public void SetModel(ServedModel model)

@@ -49,7 +49,7 @@ public sealed class ServingMonitor : BackgroundService, IAsyncDisposable
             chosen.Add(webhook);
         }
         sinks = chosen.ToArray();
-        holder.Swapped += model => Volatile.Write(ref drift, CreateDrift(model));
+        holder.Swapped += model => Volatile.Write(ref drift, Reset(Volatile.Read(ref drift), model));
     }
 
     /// <summary>Records one prediction without waiting for the store.</summary>
@@ -68,12 +68,12 @@ public sealed class ServingMonitor : BackgroundService, IAsyncDisposable
     {
         if (log is not null)
         {
-            metrics.LogDropped.Set(log.Dropped);
+            metrics.LogDropped.IncTo(log.Dropped);
         }
         if (webhook is not null)
         {
-            metrics.WebhookDeliveries.WithLabels("delivered").Set(webhook.DeliveredCount);
-            metrics.WebhookDeliveries.WithLabels("failed").Set(webhook.FailedCount);
+            metrics.WebhookDeliveries.WithLabels("delivered").IncTo(webhook.DeliveredCount);
+            metrics.WebhookDeliveries.WithLabels("failed").IncTo(webhook.FailedCount);
         }
         DriftMonitor? current = Volatile.Read(ref drift);
         if (current is null)
@@ -151,6 +151,26 @@ public sealed class ServingMonitor : BackgroundService, IAsyncDisposable
         for (int k = 0; k < model.ClassNames.Count && k < scores.ClassShares.Count; k++)
         {
             metrics.ClassShare.WithLabels(window, model.ClassNames[k]).Set(scores.ClassShares[k]);
+            metrics.ClassShareZ.WithLabels(window, model.ClassNames[k]).Set(scores.ClassShareZ[k]);
+        }
+    }
+
+    // Keeps the monitor, and so the rules' cooldowns, across a reload: a new deployment does not repeat alerts that just fired.
+    private DriftMonitor? Reset(DriftMonitor? current, ServedModel model)
+    {
+        if (current is null || model.Reference is null)
+        {
+            return CreateDrift(model);
+        }
+        try
+        {
+            current.ResetReference(model.Reference);
+            return current;
+        }
+        catch (Exception exception) when (exception is UserInputException or ArgumentException)
+        {
+            logger.LogError("drift monitoring is off for {Name} {Version}: {Reason}", model.Name, model.Version, exception.Message);
+            return null;
         }
     }
 

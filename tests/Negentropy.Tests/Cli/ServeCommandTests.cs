@@ -56,6 +56,19 @@ public sealed class ServeCommandTests(ServingFixture fixture)
     }
 
     [Fact]
+    public void ModelPathIsAFile_FailsWithOneLine()
+    {
+        string file = Path.Combine(fixture.NewFolder(), "model.png");
+        File.WriteAllBytes(file, new byte[] { 1 });
+
+        CliProcess.Outcome outcome = CliProcess.Run("serve", "--model", file);
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Single(outcome.ErrorLines);
+        Assert.Contains($"--model {file} is a file", outcome.Error);
+    }
+
+    [Fact]
     public void FolderWithoutModel_FailsWithOneLine()
     {
         CliProcess.Outcome outcome = CliProcess.Run("serve", "--model", fixture.NewFolder());

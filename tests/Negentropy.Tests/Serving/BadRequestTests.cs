@@ -30,6 +30,8 @@ public sealed class BadRequestTests(ServingFixture fixture)
             { $"{{\"inputs\": [{{\"image\": \"{Convert.ToBase64String(Encoding.ASCII.GetBytes("GIF-ish nonsense"))}\"}}]}}", "undecodable_image", 0, "inputs[0].image cannot be decoded" },
             { $"{{\"inputs\": [{good}, {{\"pixels\": [], \"text\": \"x\"}}]}}", "bad_input", 1, "exactly one of" },
             { "{\"inputs\": [42]}", "bad_input", 0, "inputs[0] is a JSON number" },
+            { "{\"inputs\": [{\"image\": \"\\ud800\"}]}", "invalid_unicode", 0, "inputs[0] has a field name or string that is not valid Unicode" },
+            { "{\"inp\\ud800uts\": []}", "invalid_unicode", null, "not valid Unicode" },
             { $"{{\"inputs\": [{string.Join(",", Enumerable.Repeat(good, 5))}]}}", "too_many_inputs", null, "contains 5 inputs, more than the 4" },
         };
     }
@@ -75,6 +77,18 @@ public sealed class BadRequestTests(ServingFixture fixture)
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, chunked.StatusCode);
         Assert.Equal("body_too_large", JsonNode.Parse(await chunked.Content.ReadAsStringAsync())!["reason"]!.GetValue<string>());
         await AssertStillServes(server);
+    }
+
+    [Fact]
+    public async Task WholeNumberFloats_AreAcceptedAsPixels()
+    {
+        await using RunningServer server = await RunningServer.StartAsync(new ServeOptions { ModelDirectory = fixture.ModelDirectory, PredictionLogEnabled = false });
+        string pixels = string.Join(",", fixture.Pixels(0).Select((p, i) => i == 0 ? "1e2" : p == 255 ? "255.0" : p.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+        (int status, JsonNode? body) = await ServerTestData.PostAsync(server.Client, $"{{\"inputs\": [{{\"pixels\": [{pixels}]}}]}}");
+
+        Assert.Equal(200, status);
+        Assert.Single(body!["predictions"]!.AsArray());
     }
 
     [Theory]

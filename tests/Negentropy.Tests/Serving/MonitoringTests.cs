@@ -45,6 +45,7 @@ public sealed class MonitoringTests(ServingFixture fixture)
         Assert.Contains("negentropy_drift_score{window=\"count\",metric=\"class_psi\"} ", metrics);
         Assert.Contains("negentropy_drift_score{window=\"time\",metric=\"entropy_ks_p\"} ", metrics);
         Assert.Contains("negentropy_abstention_rate{window=\"count\"} ", metrics);
+        Assert.Contains("negentropy_class_share_z{window=\"count\",class=\"Trouser\"} ", metrics);
         Assert.Contains("negentropy_batch_size_sum 60\n", metrics);
     }
 
