@@ -20,6 +20,7 @@ public static class NegentropyApp
             new CleanCommand(verbose).Command,
             new DataCommand(verbose).Command,
             new ServeCommand(verbose).Command,
+            new BenchCommand(verbose).Command,
             new MonitorCommand(verbose).Command,
         };
         return root;

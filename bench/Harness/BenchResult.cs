@@ -1,0 +1,46 @@
+using System.Text.Json.Serialization;
+
+namespace Negentropy.Bench;
+
+/// <summary>
+/// The JSON line that ends a benchmark run. bench/pytorch/bench.py prints the same fields, so
+/// bench/compare.sh can read either side.
+/// </summary>
+public sealed record BenchResult
+{
+    [JsonPropertyName("runtime")] public required string Runtime { get; init; }
+
+    [JsonPropertyName("model")] public required string Model { get; init; }
+
+    [JsonPropertyName("data")] public required string Data { get; init; }
+
+    [JsonPropertyName("batch_size")] public required int BatchSize { get; init; }
+
+    [JsonPropertyName("threads")] public required int Threads { get; init; }
+
+    [JsonPropertyName("steps")] public required int Steps { get; init; }
+
+    [JsonPropertyName("parameters")] public required long Parameters { get; init; }
+
+    [JsonPropertyName("output_shape")] public required IReadOnlyList<long> OutputShape { get; init; }
+
+    /// <summary>Training samples per second over the timed steps (forward, loss, backward, AdamW step).</summary>
+    [JsonPropertyName("train_samples_per_second")] public required double TrainSamplesPerSecond { get; init; }
+
+    /// <summary>Samples per second in eval mode without gradients, at the benchmark's batch size.</summary>
+    [JsonPropertyName("inference_samples_per_second")] public required double InferenceSamplesPerSecond { get; init; }
+
+    /// <summary>Median time of one single-sample forward pass in eval mode, in milliseconds.</summary>
+    [JsonPropertyName("latency_ms_batch1")] public required double LatencyMsBatch1 { get; init; }
+
+    /// <summary>Peak resident memory of the process (VmHWM), in MiB.</summary>
+    [JsonPropertyName("peak_rss_mb")] public required double PeakRssMb { get; init; }
+
+    /// <summary>Forward GFLOPs per sample from the convolution and linear layers.</summary>
+    [JsonPropertyName("gflops_per_sample")] public required double GflopsPerSample { get; init; }
+
+    [JsonPropertyName("matmul_peak_gflops")] public required double MatmulPeakGflops { get; init; }
+
+    /// <summary>Training GFLOP/s (3 × forward FLOPs × samples per second) over the matmul peak.</summary>
+    [JsonPropertyName("fraction_of_matmul_peak")] public required double FractionOfMatmulPeak { get; init; }
+}

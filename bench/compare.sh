@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs `negentropy bench` and its PyTorch twin interleaved (N, P, N, P, ...) on the same settings and
+# prints each side's median and the ratio Negentropy / PyTorch (above 1 means Negentropy is faster,
+# except for latency and memory, where below 1 is better).
+#
+# Usage: bench/compare.sh MODEL [PAIRS] [extra options for both sides, such as --batch-size 128 --threads 2]
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+model="${1:?usage: bench/compare.sh cnn|resnet [PAIRS] [options]}"
+pairs="${2:-5}"
+shift $(( $# >= 2 ? 2 : 1 ))
+extra=("$@")
+if (( pairs < 5 )); then
+  echo "warning: $pairs pairs; medians of fewer than 5 pairs are noisy" >&2
+fi
+
+results="$(mktemp)"
+trap 'rm -f "$results"' EXIT
+"$root/negentropy" --help > /dev/null  # builds the CLI once, outside the timed runs
+for ((pair = 1; pair <= pairs; pair++)); do
+  echo "pair $pair of $pairs" >&2
+  "$root/negentropy" bench --model "$model" "${extra[@]}" | tail -n 1 >> "$results"
+  /usr/bin/python3 "$root/bench/pytorch/bench.py" --model "$model" "${extra[@]}" | tail -n 1 >> "$results"
+done
+
+/usr/bin/python3 - "$results" <<'PY'
+import json, statistics, sys
+rows = [json.loads(line) for line in open(sys.argv[1])]
+sides = {name: [r for r in rows if r["runtime"] == name] for name in ("negentropy", "pytorch")}
+first = rows[0]
+print(f"{first['model']}, batch {first['batch_size']}, {first['threads']} threads, {first['steps']} steps, "
+      f"{first['data']} data, {len(sides['negentropy'])} interleaved pairs; medians:")
+print(f"| metric | Negentropy | PyTorch | ratio |")
+print(f"| --- | ---: | ---: | ---: |")
+for key in ("train_samples_per_second", "inference_samples_per_second", "latency_ms_batch1", "peak_rss_mb",
+            "fraction_of_matmul_peak", "matmul_peak_gflops"):
+    ours = statistics.median(r[key] for r in sides["negentropy"])
+    theirs = statistics.median(r[key] for r in sides["pytorch"])
+    print(f"| {key} | {ours:.4g} | {theirs:.4g} | {ours / theirs:.3f} |")
+for name, side in sides.items():
+    print(f"{name} parameters {side[0]['parameters']}, output shape {side[0]['output_shape']}")
+PY

@@ -1,0 +1,258 @@
+#!/usr/bin/env python3
+"""PyTorch twin of `negentropy bench`: the same cnn and resnet, layer for layer, timed the same way.
+
+Usage:
+  /usr/bin/python3 bench/pytorch/bench.py --model cnn [--data synthetic|fashion-mnist] [--batch-size 128]
+      [--threads 2] [--steps 30] [--warmup-steps 5] [--inference-batches 10] [--latency-runs 50]
+      [--width W] [--depth D]
+  /usr/bin/python3 bench/pytorch/bench.py --parity-fixture FILE   # parameter counts and output shapes
+
+The last line printed is JSON with the same fields as the .NET side. Needs Debian's python3-torch.
+"""
+import argparse
+import gzip
+import json
+import resource
+import statistics
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+POOL_BATCHES = 8
+LEARNING_RATE = 0.002
+WEIGHT_DECAY = 5e-4
+DROPOUT = 0.2
+DEFAULTS = {"cnn": (32, 2), "resnet": (16, 14)}
+FASHION_MNIST = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
+FASHION_MNIST_LABELS = "/usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz"
+
+
+def initialize(model):
+    """Kaiming-normal convolutions (fan_out, ReLU), batch norm 1 and 0, linear layers left at PyTorch's default."""
+    for module in model.modules():
+        if isinstance(module, nn.Conv2d):
+            nn.init.kaiming_normal_(module.weight, mode="fan_out", nonlinearity="relu")
+            if module.bias is not None:
+                nn.init.zeros_(module.bias)
+        elif isinstance(module, nn.BatchNorm2d):
+            nn.init.ones_(module.weight)
+            nn.init.zeros_(module.bias)
+
+
+class ConvNet(nn.Module):
+    def __init__(self, width, depth, channels=1, size=28, classes=10):
+        super().__init__()
+        blocks = []
+        for block in range(depth):
+            out = width << block
+            blocks.append(nn.Sequential(nn.Conv2d(channels, out, 3, padding=1, bias=False), nn.BatchNorm2d(out),
+                                        nn.ReLU(inplace=True), nn.MaxPool2d(2)))
+            channels, size = out, size // 2
+        hidden = 4 * width
+        self.features = nn.Sequential(*blocks)
+        self.classifier = nn.Sequential(nn.Flatten(), nn.Dropout(DROPOUT), nn.Linear(channels * size * size, hidden),
+                                        nn.ReLU(inplace=True), nn.Dropout(DROPOUT), nn.Linear(hidden, classes))
+        initialize(self)
+
+    def forward(self, x):
+        return self.classifier(self.features(x))
+
+
+class BasicBlock(nn.Module):
+    def __init__(self, inputs, outputs, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inputs, outputs, 3, stride=stride, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(outputs)
+        self.conv2 = nn.Conv2d(outputs, outputs, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(outputs)
+        self.downsample = None
+        if stride != 1 or inputs != outputs:
+            self.downsample = nn.Sequential(nn.Conv2d(inputs, outputs, 1, stride=stride, bias=False), nn.BatchNorm2d(outputs))
+
+    def forward(self, x):
+        branch = self.bn2(self.conv2(torch.relu(self.bn1(self.conv1(x)))))
+        shortcut = x if self.downsample is None else self.downsample(x)
+        return torch.relu(branch + shortcut)
+
+
+class ResNet(nn.Module):
+    def __init__(self, width, depth, channels=1, classes=10):
+        super().__init__()
+        per_stage = (depth - 2) // 6
+        self.stem = nn.Sequential(nn.Conv2d(channels, width, 3, padding=1, bias=False), nn.BatchNorm2d(width), nn.ReLU(inplace=True))
+        blocks, inputs = [], width
+        for stage in range(3):
+            out = width << stage
+            for i in range(per_stage):
+                blocks.append(BasicBlock(inputs, out, 2 if stage > 0 and i == 0 else 1))
+                inputs = out
+        self.layers = nn.Sequential(*blocks)
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(DROPOUT), nn.Linear(inputs, classes))
+        initialize(self)
+        for block in self.layers:
+            nn.init.zeros_(block.bn2.weight)
+
+    def forward(self, x):
+        return self.head(self.layers(self.stem(x)))
+
+
+def build(name, width, depth):
+    return ConvNet(width, depth) if name == "cnn" else ResNet(width, depth)
+
+
+def forward_flops(name, width, depth, size=28, classes=10):
+    """Multiply-adds × 2 of the convolution and linear layers, as the .NET FlopCount counts them."""
+    def conv(cin, cout, k, h, w):
+        return 2.0 * cin * cout * k * k * h * w
+    if name == "cnn":
+        flops, channels = 0.0, 1
+        for block in range(depth):
+            out = width << block
+            flops += conv(channels, out, 3, size, size)
+            channels, size = out, size // 2
+        hidden = 4 * width
+        return flops + 2.0 * channels * size * size * hidden + 2.0 * hidden * classes
+    flops, inputs = conv(1, width, 3, size, size), width
+    for stage in range(3):
+        out = width << stage
+        for i in range((depth - 2) // 6):
+            stride = 2 if stage > 0 and i == 0 else 1
+            size = (size + stride - 1) // stride
+            flops += conv(inputs, out, 3, size, size) + conv(out, out, 3, size, size)
+            if stride != 1 or inputs != out:
+                flops += conv(inputs, out, 1, size, size)
+            inputs = out
+    return flops + 2.0 * inputs * classes
+
+
+def read_idx(path, offset):
+    with gzip.open(path, "rb") as stream:
+        return np.frombuffer(stream.read(), dtype=np.uint8, offset=offset)
+
+
+def pool(args):
+    if args.data == "synthetic":
+        generator = torch.Generator().manual_seed(7)
+        images = [torch.randn(args.batch_size, 1, 28, 28, generator=generator) for _ in range(POOL_BATCHES)]
+        targets = [torch.randint(0, 10, (args.batch_size,), generator=generator) for _ in range(POOL_BATCHES)]
+        return images, targets
+    count = min(60000, POOL_BATCHES * args.batch_size)
+    pixels = read_idx(FASHION_MNIST, 16)[: count * 784].reshape(count, 1, 28, 28).astype(np.float32) / np.float32(255)
+    labels = read_idx(FASHION_MNIST_LABELS, 8)[:count].astype(np.int64)
+    mean, std = pixels.mean(dtype=np.float64), pixels.std(dtype=np.float64)
+    normalized = torch.from_numpy((pixels - np.float32(mean)) / np.float32(std))
+    index = [torch.arange(i * args.batch_size, (i + 1) * args.batch_size) % count for i in range(POOL_BATCHES)]
+    return [normalized[i] for i in index], [torch.from_numpy(labels)[i] for i in index]
+
+
+def matmul_peak(size=2048, repeats=7):
+    generator = torch.Generator().manual_seed(1)
+    a = torch.randn(size, size, generator=generator)
+    b = torch.randn(size, size, generator=generator)
+    with torch.no_grad():
+        for _ in range(2):
+            a.matmul(b)
+        rates = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            a.matmul(b)
+            rates.append(2.0 * size ** 3 / (time.perf_counter() - started) / 1e9)
+    return statistics.median(rates)
+
+
+def run(args):
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(42)
+    width, depth = args.width or DEFAULTS[args.model][0], args.depth or DEFAULTS[args.model][1]
+    images, targets = pool(args)
+    model = build(args.model, width, depth)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE, weight_decay=WEIGHT_DECAY)
+    parameters = sum(p.numel() for p in model.parameters())
+    print(f"{args.model} width {width} depth {depth}: {parameters:,} parameters; batch {args.batch_size}, "
+          f"{torch.get_num_threads()} threads, {args.data} data (PyTorch {torch.__version__})")
+
+    model.train()
+    started = 0.0
+    for step in range(args.warmup_steps + args.steps):
+        if step == args.warmup_steps:
+            started = time.perf_counter()
+        batch = step % len(images)
+        optimizer.zero_grad()
+        loss = nn.functional.cross_entropy(model(images[batch]), targets[batch])
+        loss.backward()
+        optimizer.step()
+    train_rate = args.steps * args.batch_size / (time.perf_counter() - started)
+
+    model.eval()
+    with torch.no_grad():
+        for i in range(2):
+            shape = list(model(images[i % len(images)]).shape)
+        started = time.perf_counter()
+        for i in range(args.inference_batches):
+            model(images[i % len(images)])
+        inference_rate = args.inference_batches * args.batch_size / (time.perf_counter() - started)
+        one = images[0][:1].contiguous()
+        times = []
+        for i in range(-3, args.latency_runs):
+            started = time.perf_counter()
+            model(one)
+            if i >= 0:
+                times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    latency = times[args.latency_runs // 2]
+    peak = matmul_peak()
+    forward = forward_flops(args.model, width, depth)
+    result = {
+        "runtime": "pytorch", "model": args.model, "data": args.data, "batch_size": args.batch_size,
+        "threads": torch.get_num_threads(), "steps": args.steps, "parameters": parameters, "output_shape": shape,
+        "train_samples_per_second": train_rate, "inference_samples_per_second": inference_rate,
+        "latency_ms_batch1": latency, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        "gflops_per_sample": forward / 1e9, "matmul_peak_gflops": peak,
+        "fraction_of_matmul_peak": train_rate * 3 * forward / (peak * 1e9),
+    }
+    print(f"train {train_rate:.0f} samples/s, inference {inference_rate:.0f} samples/s, latency {latency:.2f} ms, "
+          f"{result['fraction_of_matmul_peak']:.1%} of the {peak:.1f} GFLOP/s matmul peak")
+    print(json.dumps(result))
+
+
+def parity_fixture(path):
+    """Parameter counts and output shapes of the twins, for the .NET test that compares architectures."""
+    cases = []
+    for name, width, depth in [("cnn", 32, 2), ("cnn", 16, 3), ("resnet", 16, 14), ("resnet", 8, 20)]:
+        model = build(name, width, depth).eval()
+        with torch.no_grad():
+            shape = list(model(torch.zeros(3, 1, 28, 28)).shape)
+        cases.append({"model": name, "width": width, "depth": depth, "batch": 3,
+                      "parameters": sum(p.numel() for p in model.parameters()), "output_shape": shape,
+                      "gflops_per_sample": forward_flops(name, width, depth) / 1e9})
+    with open(path, "w") as stream:
+        json.dump({"torch_version": torch.__version__, "cases": cases}, stream, indent=2)
+        stream.write("\n")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", choices=["cnn", "resnet"])
+    parser.add_argument("--data", choices=["synthetic", "fashion-mnist"], default="synthetic")
+    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--threads", type=int, default=torch.get_num_threads())
+    parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--warmup-steps", type=int, default=5)
+    parser.add_argument("--inference-batches", type=int, default=10)
+    parser.add_argument("--latency-runs", type=int, default=50)
+    parser.add_argument("--width", type=int)
+    parser.add_argument("--depth", type=int)
+    parser.add_argument("--parity-fixture", metavar="FILE")
+    args = parser.parse_args()
+    if args.parity_fixture:
+        parity_fixture(args.parity_fixture)
+    elif args.model:
+        run(args)
+    else:
+        parser.error("pass --model cnn|resnet, or --parity-fixture FILE")
+
+
+if __name__ == "__main__":
+    main()
