@@ -34,7 +34,8 @@ print(f"{first['model']}, batch {first['batch_size']}, {first['threads']} thread
 print(f"| metric | Negentropy | PyTorch | ratio |")
 print(f"| --- | ---: | ---: | ---: |")
 for key in ("train_samples_per_second", "inference_samples_per_second", "latency_ms_batch1", "peak_rss_mb",
-            "fraction_of_matmul_peak", "matmul_peak_gflops"):
+            "fraction_of_matmul_peak", "matmul_peak_gflops", "forward_ms_per_step", "backward_ms_per_step",
+            "optimizer_ms_per_step"):
     ours = statistics.median(r[key] for r in sides["negentropy"])
     theirs = statistics.median(r[key] for r in sides["pytorch"])
     print(f"| {key} | {ours:.4g} | {theirs:.4g} | {ours / theirs:.3f} |")

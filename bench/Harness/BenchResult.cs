@@ -43,4 +43,12 @@ public sealed record BenchResult
 
     /// <summary>Training GFLOP/s (3 × forward FLOPs × samples per second) over the matmul peak.</summary>
     [JsonPropertyName("fraction_of_matmul_peak")] public required double FractionOfMatmulPeak { get; init; }
+
+    /// <summary>Mean milliseconds per training step in the forward pass, zero_grad and the loss included.</summary>
+    [JsonPropertyName("forward_ms_per_step")] public required double ForwardMsPerStep { get; init; }
+
+    [JsonPropertyName("backward_ms_per_step")] public required double BackwardMsPerStep { get; init; }
+
+    /// <summary>Mean milliseconds per training step in the AdamW step.</summary>
+    [JsonPropertyName("optimizer_ms_per_step")] public required double OptimizerMsPerStep { get; init; }
 }

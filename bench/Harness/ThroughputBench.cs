@@ -30,7 +30,7 @@ public static class ThroughputBench
         long parameters = ModelFactory.CountParameters(model);
         log(string.Create(CultureInfo.InvariantCulture, $"{options.Model} width {spec.Width} depth {spec.Depth}: {parameters:N0} parameters; batch {options.BatchSize}, {torch.get_num_threads()} threads, {options.Data} data"));
 
-        double trainRate = Train(model, optimizer, images, targets, options);
+        (double trainRate, StepPhases phases) = Train(model, optimizer, images, targets, options);
         (double inferenceRate, long[] outputShape) = Infer(model, images, options);
         double latency = Latency(model, images[0], options.LatencyRuns);
         double peak = MatmulPeak.Measure();
@@ -53,28 +53,45 @@ public static class ThroughputBench
             GflopsPerSample = forward / 1e9,
             MatmulPeakGflops = peak,
             FractionOfMatmulPeak = fraction,
+            ForwardMsPerStep = phases.ForwardMs,
+            BackwardMsPerStep = phases.BackwardMs,
+            OptimizerMsPerStep = phases.OptimizerMs,
         };
     }
 
+    /// <summary>Mean milliseconds per timed step: zero_grad with the forward pass and the loss, the backward pass, and the optimizer step.</summary>
+    public sealed record StepPhases(double ForwardMs, double BackwardMs, double OptimizerMs);
+
     // One dispose scope per step. The loss is never copied to the host, which a logging training loop would do.
-    private static double Train(nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, Tensor[] images, Tensor[] targets, BenchOptions options)
+    // libtorch runs CPU operations synchronously, so a stopwatch between the phases measures each of them.
+    private static (double Rate, StepPhases Phases) Train(nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, Tensor[] images, Tensor[] targets, BenchOptions options)
     {
         model.train();
         long started = 0;
+        double forward = 0, backward = 0, update = 0;
         for (int step = 0; step < options.WarmupSteps + options.Steps; step++)
         {
             if (step == options.WarmupSteps)
             {
                 started = Stopwatch.GetTimestamp();
+                (forward, backward, update) = (0, 0, 0);
             }
             using var stepScope = NewDisposeScope();
             int batch = step % images.Length;
+            long phase = Stopwatch.GetTimestamp();
             optimizer.zero_grad();
             Tensor loss = nn.functional.cross_entropy(model.forward(images[batch]), targets[batch]);
+            long afterForward = Stopwatch.GetTimestamp();
             loss.backward();
+            long afterBackward = Stopwatch.GetTimestamp();
             optimizer.step();
+            long afterStep = Stopwatch.GetTimestamp();
+            forward += Stopwatch.GetElapsedTime(phase, afterForward).TotalMilliseconds;
+            backward += Stopwatch.GetElapsedTime(afterForward, afterBackward).TotalMilliseconds;
+            update += Stopwatch.GetElapsedTime(afterBackward, afterStep).TotalMilliseconds;
         }
-        return options.Steps * (double)options.BatchSize / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        double rate = options.Steps * (double)options.BatchSize / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return (rate, new StepPhases(forward / options.Steps, backward / options.Steps, update / options.Steps));
     }
 
     private static (double Rate, long[] OutputShape) Infer(nn.Module<Tensor, Tensor> model, Tensor[] images, BenchOptions options)

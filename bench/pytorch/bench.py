@@ -175,14 +175,23 @@ def run(args):
 
     model.train()
     started = 0.0
+    phases = [0.0, 0.0, 0.0]
     for step in range(args.warmup_steps + args.steps):
         if step == args.warmup_steps:
             started = time.perf_counter()
+            phases = [0.0, 0.0, 0.0]
         batch = step % len(images)
+        phase = time.perf_counter()
         optimizer.zero_grad()
         loss = nn.functional.cross_entropy(model(images[batch]), targets[batch])
+        after_forward = time.perf_counter()
         loss.backward()
+        after_backward = time.perf_counter()
         optimizer.step()
+        after_step = time.perf_counter()
+        phases[0] += after_forward - phase
+        phases[1] += after_backward - after_forward
+        phases[2] += after_step - after_backward
     train_rate = args.steps * args.batch_size / (time.perf_counter() - started)
 
     model.eval()
@@ -211,6 +220,8 @@ def run(args):
         "latency_ms_batch1": latency, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
         "gflops_per_sample": forward / 1e9, "matmul_peak_gflops": peak,
         "fraction_of_matmul_peak": train_rate * 3 * forward / (peak * 1e9),
+        "forward_ms_per_step": phases[0] * 1000 / args.steps, "backward_ms_per_step": phases[1] * 1000 / args.steps,
+        "optimizer_ms_per_step": phases[2] * 1000 / args.steps,
     }
     print(f"train {train_rate:.0f} samples/s, inference {inference_rate:.0f} samples/s, latency {latency:.2f} ms, "
           f"{result['fraction_of_matmul_peak']:.1%} of the {peak:.1f} GFLOP/s matmul peak")

@@ -9,6 +9,7 @@ public sealed class BenchCommandTests
     private static readonly string[] Fields =
     {
         "train_samples_per_second", "inference_samples_per_second", "latency_ms_batch1", "peak_rss_mb", "gflops_per_sample", "fraction_of_matmul_peak",
+        "forward_ms_per_step", "backward_ms_per_step", "optimizer_ms_per_step",
     };
 
     [Fact]
