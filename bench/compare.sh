@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs `negentropy bench` and its PyTorch twin interleaved (N, P, N, P, ...) on the same settings and
-# prints each side's median and the ratio Negentropy / PyTorch (above 1 means Negentropy is faster,
-# except for latency and memory, where below 1 is better).
+# Runs `negentropy bench` and its PyTorch twin interleaved (N, P, N, P, ...) on the same settings.
+# Prints each side's median and the ratio Negentropy / PyTorch. Above 1 means Negentropy is faster,
+# except for latency, memory and milliseconds per step, where below 1 is better.
 #
 # Usage: bench/compare.sh MODEL [PAIRS] [extra options for both sides, such as --batch-size 128 --threads 2]
 set -euo pipefail

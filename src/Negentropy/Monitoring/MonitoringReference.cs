@@ -11,9 +11,9 @@ namespace Negentropy.Monitoring;
 /// so the class shares are shares of predicted classes, not of true labels.
 /// </summary>
 /// <remarks>
-/// Entropy bins are bounded by the deciles of the validation entropies (duplicates removed): bin 0 holds
+/// Entropy bins are bounded by the deciles of the validation entropies (duplicates removed): bin 0 contains
 /// entropies up to <see cref="EntropyBinEdges"/>[0], bin i those in (edges[i − 1], edges[i]], and the last
-/// bin those above the last edge. <see cref="EntropySample"/> holds at most <see cref="MaxSampleSize"/>
+/// bin those above the last edge. <see cref="EntropySample"/> contains at most <see cref="MaxSampleSize"/>
 /// sorted entropies; a longer split is summarized by evenly spaced order statistics, which keeps its
 /// empirical distribution function within 1/<see cref="MaxSampleSize"/> of the full one.
 /// </remarks>

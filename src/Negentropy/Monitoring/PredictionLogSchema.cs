@@ -14,7 +14,7 @@ namespace Negentropy.Monitoring;
 ///             label TEXT,              -- predicted class name
 ///             entropy_bits REAL,       -- predictive entropy in bits
 ///             abstain INTEGER,         -- 1 when the entropy was above the abstention threshold, else 0
-///             latency_ms REAL,         -- request arrival to answer, milliseconds
+///             latency_ms REAL,         -- request handling start to prediction, milliseconds
 ///             model_name TEXT, model_version TEXT)
 /// index predictions_ts_ms on predictions(ts_ms)
 ///

@@ -135,8 +135,8 @@ public sealed class PredictionWindow
     }
 
     // Drops entries from the front that the count window no longer contains and that are at or before the cutoff.
-    // Entries are in record order, which is timestamp order up to small races between request threads,
-    // so an out-of-order entry may stay a little longer; snapshots filter by timestamp anyway.
+    // Entries are in record order, which is timestamp order up to small races between request threads.
+    // An out-of-order entry may therefore stay a little longer, and snapshots filter by timestamp anyway.
     private void EvictBefore(long cutoffTicks)
     {
         while (length > 0 && (length > MaxEntries || (length > CountCapacity && buffer[head].Ticks <= cutoffTicks)))

@@ -95,7 +95,15 @@ public sealed class MicroBatcher : IDisposable
         while (batch.Count < maxBatchSize)
         {
             TimeSpan remaining = TimeSpan.FromSeconds((deadline - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency);
-            WorkItem? next = queue.Reader.TryRead(out WorkItem? queued) ? queued : remaining > TimeSpan.Zero ? Read(remaining) : null;
+            WorkItem? next = null;
+            if (queue.Reader.TryRead(out WorkItem? queued))
+            {
+                next = queued;
+            }
+            else if (remaining > TimeSpan.Zero)
+            {
+                next = Read(remaining);
+            }
             if (next is null)
             {
                 break;

@@ -1,7 +1,7 @@
 namespace Negentropy.Serving;
 
 /// <summary>
-/// The model that serves new requests. A swap takes effect for requests that start after it; requests
+/// The model that serves new requests. A swap takes effect for requests that start after it. Requests
 /// already running finish on the model they acquired, which is disposed after the last of them.
 /// </summary>
 public sealed class ModelHolder : IDisposable
@@ -29,7 +29,7 @@ public sealed class ModelHolder : IDisposable
             {
                 return model;
             }
-            // A swap released this model between the read and the acquire; the next read sees its successor.
+            // A swap released this model between the read and the acquire, so the next read returns its successor.
         }
     }
 

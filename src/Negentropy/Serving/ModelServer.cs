@@ -137,7 +137,7 @@ public sealed class ModelServer : IAsyncDisposable
         builder.Services.AddHttpClient(ServingMonitor.WebhookClientName);
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
-            // Routing returns these statuses before any handler runs, so the detail tells the client what to do instead.
+            // Routing returns these statuses before any handler runs, so the detail states what to send instead.
             context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
             {
                 StatusCodes.Status404NotFound => $"no endpoint at {context.HttpContext.Request.Path}; see /openapi/v1.json for the endpoints",

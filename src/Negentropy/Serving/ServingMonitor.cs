@@ -5,9 +5,9 @@ using Negentropy.Monitoring;
 namespace Negentropy.Serving;
 
 /// <summary>
-/// Watches the served predictions: feeds each prediction to the drift monitor and the prediction log without
-/// blocking, evaluates drift and alert rules on a timer, publishes the scores as gauges, and hands fired
-/// alerts to the log warning, the SQLite store and the webhook.
+/// Watches the served predictions. Each prediction goes to the drift monitor and the prediction log without
+/// blocking. On a timer it evaluates drift and the alert rules and publishes the scores as gauges. Fired
+/// alerts go to a log warning, the SQLite store and the webhook.
 /// </summary>
 public sealed class ServingMonitor : BackgroundService, IAsyncDisposable
 {

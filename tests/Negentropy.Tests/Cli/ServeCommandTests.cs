@@ -5,12 +5,12 @@ using Xunit;
 
 namespace Negentropy.Tests.Cli;
 
-/// <summary><c>negentropy serve</c> as a process: start, answer, stop on SIGTERM, and one-line errors for bad start-up input.</summary>
+/// <summary><c>negentropy serve</c> as a process: start, predict, stop on SIGTERM, and one-line errors for bad start-up input.</summary>
 [Collection(ServingCollection.Name)]
 public sealed class ServeCommandTests(ServingFixture fixture)
 {
     [Fact]
-    public async Task Serve_AnswersOnLoopbackAndStopsCleanlyOnSigterm()
+    public async Task Serve_StopsCleanlyOnSigterm()
     {
         string logDb = Path.Combine(fixture.NewFolder(), "log.db");
         using Process process = Process.Start(CliProcess.StartInfo("serve", "--model", fixture.ModelDirectory, "--urls", "http://127.0.0.1:0", "--log-db", logDb, "--threads", "1"))!;
@@ -107,9 +107,9 @@ public sealed class ServeCommandTests(ServingFixture fixture)
     [Fact]
     public void PortInUse_FailsWithOneLine()
     {
-        using var taken = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        taken.Start();
-        int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        using var occupied = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        occupied.Start();
+        int port = ((System.Net.IPEndPoint)occupied.LocalEndpoint).Port;
 
         CliProcess.Outcome outcome = CliProcess.Run("serve", "--model", fixture.ModelDirectory, "--urls", $"http://127.0.0.1:{port}", "--no-log");
 

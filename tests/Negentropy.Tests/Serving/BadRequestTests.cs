@@ -83,7 +83,11 @@ public sealed class BadRequestTests(ServingFixture fixture)
     public async Task WholeNumberFloats_AreAcceptedAsPixels()
     {
         await using RunningServer server = await RunningServer.StartAsync(new ServeOptions { ModelDirectory = fixture.ModelDirectory, PredictionLogEnabled = false });
-        string pixels = string.Join(",", fixture.Pixels(0).Select((p, i) => i == 0 ? "1e2" : p == 255 ? "255.0" : p.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        // Whole numbers in float notation: 1e2 for the first pixel and 255.0 for the second.
+        string[] values = fixture.Pixels(0).Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        values[0] = "1e2";
+        values[1] = "255.0";
+        string pixels = string.Join(",", values);
 
         (int status, JsonNode? body) = await ServerTestData.PostAsync(server.Client, $"{{\"inputs\": [{{\"pixels\": [{pixels}]}}]}}");
 
