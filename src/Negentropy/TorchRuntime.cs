@@ -3,7 +3,7 @@ using TorchSharp;
 
 namespace Negentropy;
 
-/// <summary>Loads libtorch once and applies process-wide settings: thread count and seed.</summary>
+/// <summary>Loads libtorch once and applies process-wide settings: malloc thresholds, thread count and seed.</summary>
 public static class TorchRuntime
 {
     private const string BridgeLibrary = "libLibTorchSharp.so";
@@ -19,6 +19,7 @@ public static class TorchRuntime
     /// </remarks>
     public static void EnsureLoaded()
     {
+        NativeAllocator.Tune();
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
