@@ -4,7 +4,7 @@
 Usage:
   /usr/bin/python3 bench/pytorch/bench.py --model cnn [--data synthetic|fashion-mnist] [--batch-size 128]
       [--threads 2] [--steps 30] [--warmup-steps 5] [--inference-batches 10] [--latency-runs 50]
-      [--width W] [--depth D]
+      [--width W] [--depth D] [--channels-last]
   /usr/bin/python3 bench/pytorch/bench.py --parity-fixture FILE   # parameter counts and output shapes
 
 The last line printed is JSON with the same fields as the .NET side. Needs Debian's python3-torch.
@@ -72,9 +72,9 @@ class BasicBlock(nn.Module):
             self.downsample = nn.Sequential(nn.Conv2d(inputs, outputs, 1, stride=stride, bias=False), nn.BatchNorm2d(outputs))
 
     def forward(self, x):
-        branch = self.bn2(self.conv2(torch.relu(self.bn1(self.conv1(x)))))
+        branch = self.bn2(self.conv2(torch.relu_(self.bn1(self.conv1(x)))))
         shortcut = x if self.downsample is None else self.downsample(x)
-        return torch.relu(branch + shortcut)
+        return torch.relu_(branch.add_(shortcut))
 
 
 class ResNet(nn.Module):
@@ -168,6 +168,8 @@ def run(args):
     width, depth = args.width or DEFAULTS[args.model][0], args.depth or DEFAULTS[args.model][1]
     images, targets = pool(args)
     model = build(args.model, width, depth)
+    if args.channels_last:
+        model = model.to(memory_format=torch.channels_last)
     optimizer = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE, weight_decay=WEIGHT_DECAY)
     parameters = sum(p.numel() for p in model.parameters())
     print(f"{args.model} width {width} depth {depth}: {parameters:,} parameters; batch {args.batch_size}, "
@@ -215,6 +217,7 @@ def run(args):
     forward = forward_flops(args.model, width, depth)
     result = {
         "runtime": "pytorch", "model": args.model, "data": args.data, "batch_size": args.batch_size,
+        "memory_format": "channels_last" if args.channels_last else "contiguous",
         "threads": torch.get_num_threads(), "steps": args.steps, "parameters": parameters, "output_shape": shape,
         "train_samples_per_second": train_rate, "inference_samples_per_second": inference_rate,
         "latency_ms_batch1": latency, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
@@ -255,6 +258,8 @@ def main():
     parser.add_argument("--latency-runs", type=int, default=50)
     parser.add_argument("--width", type=int)
     parser.add_argument("--depth", type=int)
+    parser.add_argument("--channels-last", action="store_true",
+                        help="store the weights channels-last (NHWC), as Negentropy does; NCHW otherwise")
     parser.add_argument("--parity-fixture", metavar="FILE")
     args = parser.parse_args()
     if args.parity_fixture:

@@ -39,9 +39,10 @@ public sealed class BasicBlock : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        Tensor branch = functional.relu(bn1.forward(conv1.forward(input)));
+        // In-place ReLUs, as in torchvision: batch norm's backward pass reads its input, not its output.
+        Tensor branch = bn1.forward(conv1.forward(input)).relu_();
         branch = bn2.forward(conv2.forward(branch));
         Tensor shortcut = downsample is null ? input : downsample.forward(input);
-        return functional.relu(branch.add_(shortcut)).MoveToOuterDisposeScope();
+        return branch.add_(shortcut).relu_().MoveToOuterDisposeScope();
     }
 }

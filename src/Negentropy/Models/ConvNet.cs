@@ -8,7 +8,8 @@ namespace Negentropy.Models;
 /// <summary>
 /// The "cnn" model: <c>Depth</c> blocks of [conv 3×3 → batch norm → ReLU → max-pool 2×2] with
 /// Width, 2·Width, 4·Width … channels, then flatten → dropout → linear (4·Width units) → ReLU →
-/// dropout → linear classifier. Initialization: see <see cref="ModelInitialization"/>.
+/// dropout → linear classifier. Initialization: see <see cref="ModelInitialization"/>. Activations are
+/// kept channels-last (<see cref="ChannelsLast"/>).
 /// </summary>
 public sealed class ConvNet : Module<Tensor, Tensor>, ILayerActivations
 {
@@ -61,7 +62,7 @@ public sealed class ConvNet : Module<Tensor, Tensor>, ILayerActivations
     /// <remarks>Layers: block0, block1, … (after pooling) and "penultimate" (the hidden linear layer after ReLU).</remarks>
     public Tensor ForwardWithActivations(Tensor input, IList<(string Layer, Tensor Activation)> activations)
     {
-        Tensor hidden = input;
+        Tensor hidden = ChannelsLast.Input(input);
         foreach ((string name, nn.Module block) in features.named_children())
         {
             hidden = ((Module<Tensor, Tensor>)block).forward(hidden);
@@ -81,7 +82,8 @@ public sealed class ConvNet : Module<Tensor, Tensor>, ILayerActivations
     public override Tensor forward(Tensor input)
     {
         // input: [B, C, H, W] → features: [B, Width·2^(Depth−1), H/2^Depth, W/2^Depth] → logits: [B, K]
-        using Tensor hidden = features.forward(input);
+        using Tensor channelsLast = ChannelsLast.Input(input);
+        using Tensor hidden = features.forward(channelsLast);
         return classifier.forward(hidden);
     }
 }

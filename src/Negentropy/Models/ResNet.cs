@@ -13,6 +13,7 @@ namespace Negentropy.Models;
 /// <remarks>
 /// Initialization: see <see cref="ModelInitialization"/>; in addition the last batch norm of each
 /// residual branch starts with weight 0, so every block starts as an identity (Goyal et al., 2017).
+/// Activations are kept channels-last (<see cref="ChannelsLast"/>).
 /// </remarks>
 public sealed class ResNet : Module<Tensor, Tensor>, ILayerActivations
 {
@@ -67,7 +68,7 @@ public sealed class ResNet : Module<Tensor, Tensor>, ILayerActivations
     /// <remarks>Layers: the output of each stage's last block, and "penultimate" (the pooled features).</remarks>
     public Tensor ForwardWithActivations(Tensor input, IList<(string Layer, Tensor Activation)> activations)
     {
-        Tensor hidden = stem.forward(input);
+        Tensor hidden = stem.forward(ChannelsLast.Input(input));
         var children = layers.named_children().ToList();
         for (int i = 0; i < children.Count; i++)
         {
@@ -94,7 +95,7 @@ public sealed class ResNet : Module<Tensor, Tensor>, ILayerActivations
     {
         // input: [B, C, H, W] → stem: [B, Width, H, W] → layers: [B, 4·Width, H/4, W/4] → logits: [B, K]
         using var scope = NewDisposeScope();
-        Tensor hidden = layers.forward(stem.forward(input));
+        Tensor hidden = layers.forward(stem.forward(ChannelsLast.Input(input)));
         return head.forward(hidden).MoveToOuterDisposeScope();
     }
 }
