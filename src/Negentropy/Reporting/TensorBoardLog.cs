@@ -10,7 +10,7 @@ namespace Negentropy.Reporting;
 /// process) under RUN/tensorboard, with stable tags: loss/train, loss/val, loss_bits/train,
 /// loss_bits/val, accuracy/train, accuracy/val, entropy/val_mean, entropy/val_correct,
 /// entropy/val_wrong, entropy/val_normalized, information/label_entropy, information/bits_learned,
-/// calibration/ece, lr, norm/grad, norm/param, and the histogram entropy/val. The step is the epoch number.
+/// calibration/ece, lr, norm/grad, norm/param, memory/rss_mb, and the histogram entropy/val. The step is the epoch number.
 /// </summary>
 public sealed class TensorBoardLog
 {
@@ -55,6 +55,7 @@ public sealed class TensorBoardLog
         Scalar("lr", metrics.LearningRate);
         Scalar("norm/grad", metrics.GradientNorm);
         Scalar("norm/param", metrics.ParameterNorm);
+        Scalar("memory/rss_mb", metrics.ResidentMiB);
 
         if (lens.EntropyBits.Length > 0)
         {

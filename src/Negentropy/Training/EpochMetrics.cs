@@ -60,6 +60,9 @@ public sealed record EpochMetrics
     /// <summary>Global L2 norm of the parameters at the end of the epoch.</summary>
     [JsonPropertyName("param_norm")] public double ParameterNorm { get; init; }
 
+    /// <summary>Resident set size of the process after the epoch's validation, in MiB; null where /proc is missing.</summary>
+    [JsonPropertyName("rss_mb")] public double? ResidentMiB { get; init; }
+
     /// <summary>Histogram of validation predictive entropy: bin edges in bits from 0 to log₂ K, and counts.</summary>
     [JsonPropertyName("val_entropy_histogram")] public EntropyHistogram? ValidationEntropyHistogram { get; init; }
 }

@@ -164,6 +164,7 @@ public sealed class Trainer
             ValidationEce = Calibration.ExpectedCalibrationError(validationPredictions.Targets, validationPredictions.Probabilities, numClasses),
             GradientNorm = gradientNormSum.item<double>() / Math.Max(1, (steps + GradientNormIntervalSteps - 1) / GradientNormIntervalSteps),
             ParameterNorm = ParameterNorm(),
+            ResidentMiB = ProcessMemory.ResidentMiB(),
             ValidationEntropyHistogram = EntropyHistogram.Build(lens.EntropyBits, Math.Log2(Math.Max(2, numClasses))),
         };
         EndEpoch(metrics, lens);

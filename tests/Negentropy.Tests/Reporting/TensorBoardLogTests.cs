@@ -43,7 +43,7 @@ public sealed class TensorBoardLogTests : IDisposable
             ["loss/train"] = "train_loss", ["loss/val"] = "val_loss", ["accuracy/val"] = "val_accuracy",
             ["entropy/val_mean"] = "val_mean_entropy_bits", ["information/bits_learned"] = "bits_learned",
             ["information/label_entropy"] = "label_entropy_bits", ["calibration/ece"] = "val_ece", ["lr"] = "lr",
-            ["norm/grad"] = "grad_norm", ["norm/param"] = "param_norm",
+            ["norm/grad"] = "grad_norm", ["norm/param"] = "param_norm", ["memory/rss_mb"] = "rss_mb",
         };
         foreach (string line in metrics)
         {
@@ -95,12 +95,14 @@ public sealed class TensorBoardLogTests : IDisposable
         Assert.True(outcome.ExitCode == 0, outcome.Error);
         Assert.False(Directory.Exists(Path.Combine(output, "tensorboard")));
         JsonObject epoch = JsonNode.Parse(File.ReadAllLines(Path.Combine(output, "metrics.jsonl")).Single())!.AsObject();
-        foreach (string key in new[] { "train_loss_bits", "val_loss_bits", "val_entropy_correct_bits", "val_entropy_wrong_bits", "val_normalized_entropy", "label_entropy_bits", "bits_learned", "bits_learned_per_class", "val_ece", "grad_norm", "param_norm", "val_entropy_histogram" })
+        foreach (string key in new[] { "train_loss_bits", "val_loss_bits", "val_entropy_correct_bits", "val_entropy_wrong_bits", "val_normalized_entropy", "label_entropy_bits", "bits_learned", "bits_learned_per_class", "val_ece", "grad_norm", "param_norm", "rss_mb", "val_entropy_histogram" })
         {
             Assert.True(epoch.ContainsKey(key), $"metrics.jsonl lacks {key}");
         }
         Assert.Equal(epoch["label_entropy_bits"]!.GetValue<double>() - epoch["val_loss_bits"]!.GetValue<double>(), epoch["bits_learned"]!.GetValue<double>(), 12);
         Assert.Equal(3, epoch["bits_learned_per_class"]!.AsArray().Count);
+        double resident = epoch["rss_mb"]!.GetValue<double>();
+        Assert.InRange(resident, 50, 64 * 1024);
         Assert.Equal(epoch["val_loss"]!.GetValue<double>() / Math.Log(2), epoch["val_loss_bits"]!.GetValue<double>(), 12);
     }
 }
