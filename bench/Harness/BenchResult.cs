@@ -24,6 +24,12 @@ public sealed record BenchResult
 
     [JsonPropertyName("output_shape")] public required IReadOnlyList<long> OutputShape { get; init; }
 
+    /// <summary>Text models: the token ids the model embeds, padding id 0 included; left out for images.</summary>
+    [JsonPropertyName("vocabulary_size"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? VocabularySize { get; init; }
+
+    /// <summary>Text models: token ids per row; left out for images.</summary>
+    [JsonPropertyName("sequence_length"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? SequenceLength { get; init; }
+
     /// <summary>Training samples per second over the timed steps (forward, loss, backward, AdamW step).</summary>
     [JsonPropertyName("train_samples_per_second")] public required double TrainSamplesPerSecond { get; init; }
 
@@ -36,7 +42,7 @@ public sealed record BenchResult
     /// <summary>Peak resident memory of the process (VmHWM), in MiB.</summary>
     [JsonPropertyName("peak_rss_mb")] public required double PeakRssMb { get; init; }
 
-    /// <summary>Forward GFLOPs per sample from the convolution and linear layers.</summary>
+    /// <summary>Forward GFLOPs per sample as <see cref="FlopCount"/> counts them.</summary>
     [JsonPropertyName("gflops_per_sample")] public required double GflopsPerSample { get; init; }
 
     [JsonPropertyName("matmul_peak_gflops")] public required double MatmulPeakGflops { get; init; }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Negentropy.Data;
 using Negentropy.Models;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -9,30 +8,37 @@ using static TorchSharp.torch;
 namespace Negentropy.Bench;
 
 /// <summary>
-/// Times training, inference and single-sample latency of one image model on a fixed pool of batches,
+/// Times training, inference and single-sample latency of one model on a fixed pool of batches,
 /// then measures the matmul peak and reads the process's peak RSS.
 /// </summary>
 public static class ThroughputBench
 {
     /// <summary>Distinct batches cycled through by the training and inference loops.</summary>
-    public const int PoolBatches = 8;
+    public const int PoolBatches = BenchPool.Batches;
 
-    public static BenchResult Run(BenchOptions options, Action<string> log)
+    public static BenchResult Run(BenchOptions options, Action<string> log, CancellationToken cancellationToken = default)
     {
         options.ThrowIfInvalid();
         TorchRuntime.Configure(options.Threads, seed: 42);
-        var spec = new ModelSpec(options.Model, 1, 28, 28, 10, options.Width ?? ModelFactory.DefaultWidth(options.Model),
-            options.Depth ?? ModelFactory.DefaultDepth(options.Model), Dropout: 0.2);
         using var scope = NewDisposeScope();
-        (Tensor[] images, Tensor[] targets) = Pool(options);
+        BenchPool pool = BenchPool.Create(options, log, cancellationToken);
+        if (options.SavePool is string poolPath)
+        {
+            BenchPoolFile.Write(poolPath, options.Model, pool);
+            log($"wrote the {pool.Inputs.Length} batches to {Path.GetFullPath(poolPath)}");
+        }
+        ModelSpec spec = Spec(options, pool);
         using nn.Module<Tensor, Tensor> model = ModelFactory.Create(spec);
         using OptimizerHelper optimizer = optim.AdamW(model.parameters(), BenchOptions.LearningRate, weight_decay: BenchOptions.WeightDecay);
         long parameters = ModelFactory.CountParameters(model);
-        log(string.Create(CultureInfo.InvariantCulture, $"{options.Model} width {spec.Width} depth {spec.Depth}: {parameters:N0} parameters; batch {options.BatchSize}, {torch.get_num_threads()} threads, {options.Data} data"));
+        string shape = pool.IsText
+            ? string.Create(CultureInfo.InvariantCulture, $"{options.Model} width {spec.Width}, vocabulary {spec.VocabularySize:N0}, length {spec.MaxLength}")
+            : $"{options.Model} width {spec.Width} depth {spec.Depth}";
+        log(string.Create(CultureInfo.InvariantCulture, $"{shape}: {parameters:N0} parameters; batch {options.BatchSize}, {torch.get_num_threads()} threads, {options.Data} data"));
 
-        (double trainRate, StepPhases phases) = Train(model, optimizer, images, targets, options);
-        (double inferenceRate, long[] outputShape) = Infer(model, images, options);
-        double latency = Latency(model, images[0], options.LatencyRuns);
+        (double trainRate, StepPhases phases) = Train(model, optimizer, pool.Inputs, pool.Targets, options);
+        (double inferenceRate, long[] outputShape) = Infer(model, pool.Inputs, options);
+        double latency = Latency(model, pool.Inputs[0], options.LatencyRuns);
         double peak = MatmulPeak.Measure();
         double forward = FlopCount.Forward(spec);
         double fraction = trainRate * FlopCount.TrainingFactor * forward / (peak * 1e9);
@@ -46,6 +52,8 @@ public static class ThroughputBench
             Steps = options.Steps,
             Parameters = parameters,
             OutputShape = outputShape,
+            VocabularySize = pool.IsText ? pool.VocabularySize : null,
+            SequenceLength = pool.IsText ? pool.SequenceLength : null,
             TrainSamplesPerSecond = trainRate,
             InferenceSamplesPerSecond = inferenceRate,
             LatencyMsBatch1 = latency,
@@ -59,12 +67,26 @@ public static class ThroughputBench
         };
     }
 
+    /// <summary>
+    /// Returns the model's settings: the training defaults for width and depth unless given, 28×28 grayscale
+    /// images with 10 classes, or the pool's vocabulary, sequence length and class count for text.
+    /// </summary>
+    public static ModelSpec Spec(BenchOptions options, BenchPool pool)
+    {
+        int width = options.Width ?? ModelFactory.DefaultWidth(options.Model);
+        int depth = options.Depth ?? ModelFactory.DefaultDepth(options.Model);
+        return pool.IsText
+            ? new ModelSpec(options.Model, 1, 1, 1, pool.Classes, width, depth, BenchOptions.Dropout,
+                VocabularySize: pool.VocabularySize, MaxLength: pool.SequenceLength)
+            : new ModelSpec(options.Model, 1, BenchPool.ImageSize, BenchPool.ImageSize, pool.Classes, width, depth, BenchOptions.Dropout);
+    }
+
     /// <summary>Mean milliseconds per timed step: zero_grad with the forward pass and the loss, the backward pass, and the optimizer step.</summary>
     public sealed record StepPhases(double ForwardMs, double BackwardMs, double OptimizerMs);
 
     // One dispose scope per step. The loss is never copied to the host, which a logging training loop would do.
     // libtorch runs CPU operations synchronously, so a stopwatch between the phases measures each of them.
-    private static (double Rate, StepPhases Phases) Train(nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, Tensor[] images, Tensor[] targets, BenchOptions options)
+    private static (double Rate, StepPhases Phases) Train(nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, Tensor[] inputs, Tensor[] targets, BenchOptions options)
     {
         model.train();
         long started = 0;
@@ -77,10 +99,10 @@ public static class ThroughputBench
                 (forward, backward, update) = (0, 0, 0);
             }
             using var stepScope = NewDisposeScope();
-            int batch = step % images.Length;
+            int batch = step % inputs.Length;
             long phase = Stopwatch.GetTimestamp();
             optimizer.zero_grad();
-            Tensor loss = nn.functional.cross_entropy(model.forward(images[batch]), targets[batch]);
+            Tensor loss = nn.functional.cross_entropy(model.forward(inputs[batch]), targets[batch]);
             long afterForward = Stopwatch.GetTimestamp();
             loss.backward();
             long afterBackward = Stopwatch.GetTimestamp();
@@ -94,20 +116,20 @@ public static class ThroughputBench
         return (rate, new StepPhases(forward / options.Steps, backward / options.Steps, update / options.Steps));
     }
 
-    private static (double Rate, long[] OutputShape) Infer(nn.Module<Tensor, Tensor> model, Tensor[] images, BenchOptions options)
+    private static (double Rate, long[] OutputShape) Infer(nn.Module<Tensor, Tensor> model, Tensor[] inputs, BenchOptions options)
     {
         model.eval();
         using var noGrad = torch.no_grad();
         long[] shape = Array.Empty<long>();
         for (int i = 0; i < 2; i++)
         {
-            using Tensor warm = model.forward(images[i % images.Length]);
+            using Tensor warm = model.forward(inputs[i % inputs.Length]);
             shape = warm.shape;
         }
         long started = Stopwatch.GetTimestamp();
         for (int i = 0; i < options.InferenceBatches; i++)
         {
-            using Tensor logits = model.forward(images[i % images.Length]);
+            using Tensor logits = model.forward(inputs[i % inputs.Length]);
         }
         return (options.InferenceBatches * (double)options.BatchSize / Stopwatch.GetElapsedTime(started).TotalSeconds, shape);
     }
@@ -128,34 +150,6 @@ public static class ThroughputBench
         }
         Array.Sort(times);
         return times[runs / 2];
-    }
-
-    // PoolBatches batches [B, 1, 28, 28] and their labels, made once before timing.
-    private static (Tensor[] Images, Tensor[] Targets) Pool(BenchOptions options)
-    {
-        var images = new Tensor[PoolBatches];
-        var targets = new Tensor[PoolBatches];
-        if (options.Data == "synthetic")
-        {
-            var generator = new Generator(7);
-            for (int i = 0; i < PoolBatches; i++)
-            {
-                images[i] = randn(new long[] { options.BatchSize, 1, 28, 28 }, generator: generator);
-                targets[i] = randint(0, 10, new long[] { options.BatchSize }, generator: generator);
-            }
-            return (images, targets);
-        }
-        ImageDataset train = FashionMnist.Load().Train;
-        int count = Math.Min(train.Count, PoolBatches * options.BatchSize);
-        ImageDataset subset = train.Take(count);
-        using var tensors = new ImageTensors(subset, ChannelNormalization.Compute(subset));
-        for (int i = 0; i < PoolBatches; i++)
-        {
-            using Tensor indices = arange(i * options.BatchSize, (i + 1) * options.BatchSize, ScalarType.Int64).remainder(count);
-            images[i] = tensors.Images.index_select(0, indices);
-            targets[i] = tensors.Targets.index_select(0, indices);
-        }
-        return (images, targets);
     }
 
     private static double PeakRssMiB()

@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
-"""PyTorch twin of `negentropy bench`: the same cnn and resnet, layer for layer, timed the same way.
+"""PyTorch twin of `negentropy bench`: the same cnn, resnet, textcnn and fasttext, layer for layer, timed the same way.
 
 Usage:
   /usr/bin/python3 bench/pytorch/bench.py --model cnn [--data synthetic|fashion-mnist] [--batch-size 128]
       [--threads 2] [--steps 30] [--warmup-steps 5] [--inference-batches 10] [--latency-runs 50]
       [--width W] [--depth D] [--channels-last]
-  /usr/bin/python3 bench/pytorch/bench.py --parity-fixture FILE   # parameter counts and output shapes
+  /usr/bin/python3 bench/pytorch/bench.py --model textcnn|fasttext [--data synthetic]
+      [--vocabulary-size 20000] [--sequence-length 256] [--width W] [other timing options as above]
+  /usr/bin/python3 bench/pytorch/bench.py --model textcnn --data spam-assassin --pool FILE
+      # FILE from: negentropy bench --model textcnn --data spam-assassin --save-pool FILE
+  /usr/bin/python3 bench/pytorch/bench.py --parity-fixture FILE   # parameter counts, output shapes, FLOPs
 
+--pool FILE times the batches that the .NET side wrote with --save-pool, for any model and data mode;
+it is the only way to read SpamAssassin here, because the tokenizers are the .NET ones.
 The last line printed is JSON with the same fields as the .NET side. Needs Debian's python3-torch.
 """
 import argparse
@@ -19,6 +25,10 @@ import time
 import numpy as np
 import torch
 from torch import nn
+
+from pool_file import PoolFileError, read_pool
+from text_models import (SEQUENCE_LENGTH, SYNTHETIC_CLASSES, SYNTHETIC_VOCABULARY, TEXT_DEFAULT_WIDTHS, TEXT_MODELS, build_text,
+                         synthetic_text_pool, text_forward_cases, text_forward_flops, text_parity_cases)
 
 POOL_BATCHES = 8
 LEARNING_RATE = 0.002
@@ -132,7 +142,7 @@ def read_idx(path, offset):
         return np.frombuffer(stream.read(), dtype=np.uint8, offset=offset)
 
 
-def pool(args):
+def image_pool(args):
     if args.data == "synthetic":
         generator = torch.Generator().manual_seed(7)
         images = [torch.randn(args.batch_size, 1, 28, 28, generator=generator) for _ in range(POOL_BATCHES)]
@@ -162,17 +172,58 @@ def matmul_peak(size=2048, repeats=7):
     return statistics.median(rates)
 
 
-def run(args):
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(42)
+def workload(args):
+    """Return (batches, targets, model, forward FLOPs, description, model-specific fields of the JSON line)."""
+    header = None
+    if args.pool:
+        header, inputs, targets = read_pool(args.pool)
+        check_pool(args, header)
+    elif args.model in TEXT_MODELS:
+        inputs, targets = synthetic_text_pool(POOL_BATCHES, args.batch_size, args.vocabulary_size or SYNTHETIC_VOCABULARY,
+                                              args.sequence_length or SEQUENCE_LENGTH)
+    else:
+        inputs, targets = image_pool(args)
+    if args.model in TEXT_MODELS:
+        vocabulary = header["vocabulary_size"] if header else args.vocabulary_size or SYNTHETIC_VOCABULARY
+        classes = header["classes"] if header else SYNTHETIC_CLASSES
+        width, length = args.width or TEXT_DEFAULT_WIDTHS[args.model], inputs[0].shape[1]
+        model = build_text(args.model, vocabulary, width, classes, DROPOUT)
+        forward = text_forward_flops(args.model, width, length, classes)
+        fields = {"vocabulary_size": vocabulary, "sequence_length": length}
+        return inputs, targets, model, forward, f"{args.model} width {width}, vocabulary {vocabulary:,}, length {length}", fields
     width, depth = args.width or DEFAULTS[args.model][0], args.depth or DEFAULTS[args.model][1]
-    images, targets = pool(args)
     model = build(args.model, width, depth)
     if args.channels_last:
         model = model.to(memory_format=torch.channels_last)
+    fields = {"memory_format": "channels_last" if args.channels_last else "contiguous"}
+    return inputs, targets, model, forward_flops(args.model, width, depth), f"{args.model} width {width} depth {depth}", fields
+
+
+def check_pool(args, header):
+    """Raise PoolFileError when the pool was written for other settings than these arguments."""
+    def mismatch(setting, fix):
+        raise PoolFileError(f"{args.pool} was written for {setting}; {fix}")
+    if header["model"] != args.model:
+        mismatch(f"--model {header['model']}", f"pass --model {header['model']}, or write a pool with "
+                 f"negentropy bench --model {args.model} --save-pool FILE")
+    if args.data != header["data"]:
+        mismatch(f"--data {header['data']}", f"pass --data {header['data']}")
+    if args.batch_size != header["input_shape"][0]:
+        mismatch(f"--batch-size {header['input_shape'][0]}", f"pass --batch-size {header['input_shape'][0]}")
+    if args.sequence_length and args.sequence_length != header["sequence_length"]:
+        mismatch(f"--sequence-length {header['sequence_length']}", f"pass --sequence-length {header['sequence_length']}")
+    # With SpamAssassin, --vocabulary-size was the .NET tokenizer's bound, and the pool records the ids it produced.
+    if args.vocabulary_size and header["data"] == "synthetic" and args.vocabulary_size != header["vocabulary_size"]:
+        mismatch(f"--vocabulary-size {header['vocabulary_size']}", f"pass --vocabulary-size {header['vocabulary_size']}")
+
+
+def run(args):
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(42)
+    inputs, targets, model, forward, description, extra_fields = workload(args)
     optimizer = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE, weight_decay=WEIGHT_DECAY)
     parameters = sum(p.numel() for p in model.parameters())
-    print(f"{args.model} width {width} depth {depth}: {parameters:,} parameters; batch {args.batch_size}, "
+    print(f"{description}: {parameters:,} parameters; batch {args.batch_size}, "
           f"{torch.get_num_threads()} threads, {args.data} data (PyTorch {torch.__version__})")
 
     model.train()
@@ -182,10 +233,10 @@ def run(args):
         if step == args.warmup_steps:
             started = time.perf_counter()
             phases = [0.0, 0.0, 0.0]
-        batch = step % len(images)
+        batch = step % len(inputs)
         phase = time.perf_counter()
         optimizer.zero_grad()
-        loss = nn.functional.cross_entropy(model(images[batch]), targets[batch])
+        loss = nn.functional.cross_entropy(model(inputs[batch]), targets[batch])
         after_forward = time.perf_counter()
         loss.backward()
         after_backward = time.perf_counter()
@@ -199,12 +250,12 @@ def run(args):
     model.eval()
     with torch.no_grad():
         for i in range(2):
-            shape = list(model(images[i % len(images)]).shape)
+            shape = list(model(inputs[i % len(inputs)]).shape)
         started = time.perf_counter()
         for i in range(args.inference_batches):
-            model(images[i % len(images)])
+            model(inputs[i % len(inputs)])
         inference_rate = args.inference_batches * args.batch_size / (time.perf_counter() - started)
-        one = images[0][:1].contiguous()
+        one = inputs[0][:1].contiguous()
         times = []
         for i in range(-3, args.latency_runs):
             started = time.perf_counter()
@@ -214,10 +265,8 @@ def run(args):
     times.sort()
     latency = times[args.latency_runs // 2]
     peak = matmul_peak()
-    forward = forward_flops(args.model, width, depth)
     result = {
-        "runtime": "pytorch", "model": args.model, "data": args.data, "batch_size": args.batch_size,
-        "memory_format": "channels_last" if args.channels_last else "contiguous",
+        "runtime": "pytorch", "model": args.model, "data": args.data, "batch_size": args.batch_size, **extra_fields,
         "threads": torch.get_num_threads(), "steps": args.steps, "parameters": parameters, "output_shape": shape,
         "train_samples_per_second": train_rate, "inference_samples_per_second": inference_rate,
         "latency_ms_batch1": latency, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
@@ -232,42 +281,73 @@ def run(args):
 
 
 def parity_fixture(path):
-    """Parameter counts and output shapes of the twins, for the .NET test that compares architectures."""
+    """Parameter counts, output shapes and FLOPs of the twins, the text twins' init statistics, and the
+    logits of small text twins with fixed parameters, for the .NET tests that compare the models."""
     cases = []
     for name, width, depth in [("cnn", 32, 2), ("cnn", 16, 3), ("resnet", 16, 14), ("resnet", 8, 20)]:
         model = build(name, width, depth).eval()
         with torch.no_grad():
             shape = list(model(torch.zeros(3, 1, 28, 28)).shape)
-        cases.append({"model": name, "width": width, "depth": depth, "batch": 3,
+        cases.append({"model": name, "width": width, "depth": depth, "batch": 3, "classes": 10,
                       "parameters": sum(p.numel() for p in model.parameters()), "output_shape": shape,
                       "gflops_per_sample": forward_flops(name, width, depth) / 1e9})
+    torch.manual_seed(42)
+    cases += text_parity_cases(DROPOUT)
+    fixture = {"torch_version": torch.__version__, "cases": cases, "forward_cases": text_forward_cases(DROPOUT)}
     with open(path, "w") as stream:
-        json.dump({"torch_version": torch.__version__, "cases": cases}, stream, indent=2)
+        json.dump(fixture, stream, indent=2)
         stream.write("\n")
+
+
+def check_arguments(parser, args):
+    """Reject the combinations that `negentropy bench` rejects, with the same advice."""
+    text = args.model in TEXT_MODELS
+    if text and args.data == "fashion-mnist":
+        parser.error(f"--data fashion-mnist contains images, but --model {args.model} reads token ids; "
+                     "pass --data synthetic or spam-assassin, or an image model (cnn, resnet)")
+    if not text and args.data == "spam-assassin":
+        parser.error(f"--data spam-assassin contains texts, but --model {args.model} reads images; "
+                     "pass --data synthetic or fashion-mnist, or a text model (textcnn, fasttext)")
+    if args.data == "spam-assassin" and not args.pool:
+        parser.error(f"--data spam-assassin needs --pool FILE, written by negentropy bench --model {args.model} "
+                     "--data spam-assassin --save-pool FILE, because the tokenizers are the .NET ones")
+    if text and (args.depth or args.channels_last):
+        parser.error(f"--depth and --channels-last apply to image models only; drop them for {args.model}")
+    if not text and (args.vocabulary_size or args.sequence_length):
+        parser.error(f"--vocabulary-size and --sequence-length apply to text models (textcnn, fasttext), not to {args.model}; drop them")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", choices=["cnn", "resnet"])
-    parser.add_argument("--data", choices=["synthetic", "fashion-mnist"], default="synthetic")
+    parser.add_argument("--model", choices=["cnn", "resnet", *TEXT_MODELS])
+    parser.add_argument("--data", choices=["synthetic", "fashion-mnist", "spam-assassin"], default="synthetic")
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--warmup-steps", type=int, default=5)
     parser.add_argument("--inference-batches", type=int, default=10)
     parser.add_argument("--latency-runs", type=int, default=50)
-    parser.add_argument("--width", type=int)
-    parser.add_argument("--depth", type=int)
+    parser.add_argument("--width", type=int, help="image models: first-stage channels; text models: the embedding size")
+    parser.add_argument("--depth", type=int, help="image models only")
+    parser.add_argument("--vocabulary-size", type=int,
+                        help=f"text models, synthetic data: token ids drawn, padding included (default {SYNTHETIC_VOCABULARY}); "
+                             "with --pool the pool's vocabulary is used")
+    parser.add_argument("--sequence-length", type=int, help=f"text models: token ids per row (default {SEQUENCE_LENGTH}, or the pool's)")
     parser.add_argument("--channels-last", action="store_true",
                         help="store the weights channels-last (NHWC), as Negentropy does; NCHW otherwise")
+    parser.add_argument("--pool", metavar="FILE", help="time the batches in FILE, written by negentropy bench --save-pool FILE")
     parser.add_argument("--parity-fixture", metavar="FILE")
     args = parser.parse_args()
     if args.parity_fixture:
         parity_fixture(args.parity_fixture)
     elif args.model:
-        run(args)
+        check_arguments(parser, args)
+        try:
+            run(args)
+        except (PoolFileError, OSError) as error:
+            parser.error(str(error))
     else:
-        parser.error("pass --model cnn|resnet, or --parity-fixture FILE")
+        parser.error("pass --model cnn|resnet|textcnn|fasttext, or --parity-fixture FILE")
 
 
 if __name__ == "__main__":

@@ -147,7 +147,11 @@ public static class TextTrainingRun
         return new PreparedText(full.Subset(trainIndices), full.Subset(validationIndices), pair.Test, pair.Source, pair.Notes);
     }
 
-    private static ITextEncoder FitEncoder(TrainingOptions options, TextDataset train)
+    /// <summary>
+    /// Returns the tokenizer of a run: the <see cref="TextDataOptions.TokenizerFile"/> when one is set, otherwise
+    /// the model's tokenizer fitted on <paramref name="train"/> within the vocabulary bound of <paramref name="options"/>.
+    /// </summary>
+    public static ITextEncoder FitEncoder(TrainingOptions options, TextDataset train)
     {
         if (options.Text.TokenizerFile is string file)
         {
