@@ -6,6 +6,8 @@
 # With --data spam-assassin, the first Negentropy run writes its batches with --save-pool and every
 # PyTorch run reads them with --pool, so both sides time the same token ids from the .NET tokenizer.
 # --source and --cache-dir (where the SpamAssassin package is) go to the Negentropy side only.
+# PYTORCH_OPTIONS adds options for the PyTorch side only, such as PYTORCH_OPTIONS=--channels-last to
+# compare against PyTorch with channels-last weights and inputs.
 #
 # Usage: bench/compare.sh MODEL [PAIRS] [extra options for both sides, such as --batch-size 128 --threads 2]
 #   MODEL: cnn, resnet, textcnn or fasttext
@@ -20,7 +22,7 @@ if (( pairs < 5 )); then
   echo "warning: $pairs pairs; medians of fewer than 5 pairs are noisy" >&2
 fi
 
-twin_extra=()
+read -r -a twin_extra <<< "${PYTORCH_OPTIONS:-}"
 spam_assassin=0
 for ((i = 0; i < ${#extra[@]}; i++)); do
   case "${extra[i]}" in
@@ -54,7 +56,8 @@ rows = [json.loads(line) for line in open(sys.argv[1])]
 sides = {name: [r for r in rows if r["runtime"] == name] for name in ("negentropy", "pytorch")}
 first = rows[0]
 text = f", vocabulary {first['vocabulary_size']}, length {first['sequence_length']}" if "sequence_length" in first else ""
-print(f"{first['model']}{text}, batch {first['batch_size']}, {first['threads']} threads, {first['steps']} steps, "
+memory = f", PyTorch {sides['pytorch'][0].get('memory_format', 'contiguous')}" if sides["pytorch"] else ""
+print(f"{first['model']}{text}{memory}, batch {first['batch_size']}, {first['threads']} threads, {first['steps']} steps, "
       f"{first['data']} data, {len(sides['negentropy'])} interleaved pairs; medians:")
 print(f"| metric | Negentropy | PyTorch | ratio |")
 print(f"| --- | ---: | ---: | ---: |")
