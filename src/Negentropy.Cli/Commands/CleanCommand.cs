@@ -17,9 +17,9 @@ public sealed class CleanCommand
     private readonly Option<string?> output = new("--out") { Description = "Folder for label_issues.csv, summary.json, issues.html and oof_probabilities.csv (required)" };
     private readonly Option<string?> probabilities = new("--probabilities") { Description = "Out-of-sample probabilities to use instead of cross-validation: the predictions CSV format with a first column 'index'" };
     private readonly Option<int> folds = NumberOptions.Integer("--folds", "Cross-validation folds, 2 to 20", CleaningOptions.DefaultFolds);
-    private readonly Option<string> model = new("--model") { Description = "Architecture trained in each fold: cnn or resnet", DefaultValueFactory = _ => TrainingOptions.DefaultModel };
-    private readonly Option<int?> width = NumberOptions.OptionalInteger("--width", "Channels of the first stage (default: cnn 32, resnet 16)");
-    private readonly Option<int?> depth = NumberOptions.OptionalInteger("--depth", "cnn: conv blocks, 1 to 4 (default 2); resnet: layers 6n+2 (default 14)");
+    private readonly Option<string> model = new("--model") { Description = "Architecture trained in each fold: cnn, resnet, resnet18 or resnet34", DefaultValueFactory = _ => TrainingOptions.DefaultModel };
+    private readonly Option<int?> width = NumberOptions.OptionalInteger("--width", "Channels of the first stage (default: cnn 32, resnet 16, resnet18 and resnet34 64)");
+    private readonly Option<int?> depth = NumberOptions.OptionalInteger("--depth", "cnn: conv blocks, 1 to 4 (default 2); resnet: layers 6n+2 (default 14); fixed for resnet18 and resnet34");
     private readonly Option<int> epochs = NumberOptions.Integer("--epochs", "Maximum epochs per fold", CleaningOptions.DefaultEpochs);
     private readonly Option<int> batchSize = NumberOptions.Integer("--batch-size", "Training batch size", TrainingOptions.DefaultBatchSize);
     private readonly Option<double?> learningRate = NumberOptions.OptionalReal("--lr", "Peak learning rate (default: adamw 0.002)");

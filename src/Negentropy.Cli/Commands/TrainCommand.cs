@@ -16,9 +16,9 @@ public sealed class TrainCommand
     private readonly Option<string?> imageSize = new("--image-size") { Description = "Image folders: resize every image to WIDTHxHEIGHT pixels, such as 32x48, or N for NxN (default: the first image's size)" };
     private readonly Option<int?> channels = NumberOptions.OptionalInteger("--channels", "Image folders: 1 (grayscale) or 3 (RGB) (default: 1 when the first image is stored as grayscale, else 3)");
     private readonly Option<bool> skipBadFiles = new("--skip-bad-files") { Description = "Image folders: skip files that do not decode, and report how many, instead of failing" };
-    private readonly Option<string> model = new("--model") { Description = "Architecture: cnn or resnet for images; fasttext, textcnn, bilstm or transformer for text tables", DefaultValueFactory = _ => TrainingOptions.DefaultModel };
-    private readonly Option<int?> width = NumberOptions.OptionalInteger("--width", "Channels of the first stage (default: cnn 32, resnet 16)");
-    private readonly Option<int?> depth = NumberOptions.OptionalInteger("--depth", "cnn: conv blocks, 1 to 4 (default 2); resnet: layers 6n+2 (default 14)");
+    private readonly Option<string> model = new("--model") { Description = "Architecture: cnn, resnet (small images), resnet18 or resnet34 (torchvision's ImageNet layout) for images; fasttext, textcnn, bilstm or transformer for text tables", DefaultValueFactory = _ => TrainingOptions.DefaultModel };
+    private readonly Option<int?> width = NumberOptions.OptionalInteger("--width", "Channels of the first stage (default: cnn 32, resnet 16, resnet18 and resnet34 64)");
+    private readonly Option<int?> depth = NumberOptions.OptionalInteger("--depth", "cnn: conv blocks, 1 to 4 (default 2); resnet: layers 6n+2 (default 14); fixed for resnet18 and resnet34");
     private readonly Option<double> dropout = NumberOptions.Real("--dropout", "Dropout probability in the classifier head", TrainingOptions.DefaultDropout);
     private readonly Option<int> epochs = NumberOptions.Integer("--epochs", "Maximum number of epochs", TrainingOptions.DefaultEpochs);
     private readonly Option<int> batchSize = NumberOptions.Integer("--batch-size", "Training batch size, 1 to 65536", TrainingOptions.DefaultBatchSize);
@@ -64,6 +64,10 @@ public sealed class TrainCommand
     private readonly Option<bool> binary = new("--binary") { Description = "Two classes: one sigmoid output with binary cross-entropy instead of a two-way softmax" };
     private readonly Option<double?> abstainRisk = NumberOptions.OptionalReal("--abstain-risk", "Abstention: the maximum error rate among answered validation samples, in (0, 1); the run picks the entropy threshold that answers the most samples within it (default 0.01)");
     private readonly Option<double?> abstainCoverage = NumberOptions.OptionalReal("--abstain-coverage", "Abstention: the minimum share of validation samples answered, in (0, 1]; replaces --abstain-risk, and the run picks the smallest entropy threshold that reaches it");
+    private readonly Option<string?> initFrom = new("--init-from") { Description = "Start from these weights: a PyTorch state dict (.pt, .pth or .bin from torch.save(model.state_dict(), path)), a .safetensors file, or a Negentropy model folder or its model.bin; keys must be the model's (torchvision's names for resnet18 and resnet34)" };
+    private readonly Option<bool> strict = new("--strict") { Description = "With --init-from: true fails on any missing key, unexpected key or shape conflict; false loads the matching tensors and logs the skipped ones", DefaultValueFactory = _ => true };
+    private readonly Option<bool> replaceHead = new("--replace-head") { Description = "With --init-from: re-create the classifier (the last linear layer, fc for the resnets) for this data's classes instead of loading it" };
+    private readonly Option<string?> inputSize = new("--input-size") { Description = "resnet18 and resnet34: resize images inside the model to WIDTHxHEIGHT pixels, or N for NxN (default: each side below 64 becomes 64); 1-channel images are also repeated to 3 channels" };
     private readonly Option<bool> verbose;
 
     public TrainCommand(Option<bool> verbose)
@@ -77,6 +81,7 @@ public sealed class TrainCommand
             augment, cropPadding, horizontalFlip, rotation, erasing, exclude,
             testData, textColumn, labelColumn, encoding, tokenizer, tokenizerFile, maxLength, vocabularySize, minCount, pooling, binary,
             abstainRisk, abstainCoverage,
+            initFrom, strict, replaceHead, inputSize,
         };
         Command.SetAction(parseResult => CommandRunner.Run(token => Execute(parseResult, token), parseResult.GetValue(verbose), Console.Error));
     }
@@ -157,6 +162,10 @@ public sealed class TrainCommand
         Binary = parseResult.GetValue(binary),
         AbstainRisk = parseResult.GetValue(abstainRisk),
         AbstainCoverage = parseResult.GetValue(abstainCoverage),
+        InitFrom = parseResult.GetValue(initFrom),
+        Strict = parseResult.GetValue(strict),
+        ReplaceHead = parseResult.GetValue(replaceHead),
+        InputSize = parseResult.GetValue(inputSize),
         Text = new TextDataOptions
         {
             TestData = parseResult.GetValue(testData),
@@ -216,6 +225,7 @@ public sealed class TrainCommand
             testData, textColumn, labelColumn, encoding, tokenizer, tokenizerFile, maxLength, vocabularySize, minCount, pooling, binary,
             abstainRisk, abstainCoverage,
         };
+        fixedOptions = [.. fixedOptions, initFrom, strict, replaceHead, inputSize];
         string[] specified = fixedOptions.Where(option => IsSpecified(parseResult, option)).Select(option => option.Name).ToArray();
         if (specified.Length > 0)
         {

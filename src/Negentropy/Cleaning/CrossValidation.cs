@@ -74,8 +74,8 @@ public static class CrossValidation
         ImageDataset heldOut = data.Subset(Enumerable.Range(0, data.Count).Where(i => assignment[i] == fold).ToArray());
 
         TorchRuntime.Configure(options.EffectiveThreads, options.Seed + fold);
-        var spec = new ModelSpec(options.Model, data.Channels, data.Height, data.Width, data.NumClasses,
-            options.EffectiveWidth, options.EffectiveDepth, options.Dropout);
+        ModelSpec spec = ModelFactory.WithInputAdapter(new ModelSpec(options.Model, data.Channels, data.Height, data.Width, data.NumClasses,
+            options.EffectiveWidth, options.EffectiveDepth, options.Dropout));
         var state = new TrainingState
         {
             Options = options,

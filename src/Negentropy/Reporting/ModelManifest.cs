@@ -32,6 +32,10 @@ public sealed record ModelManifest
 
     [JsonPropertyName("initialization")] public string Initialization { get; init; } = ModelInitialization.Description;
 
+    /// <summary>The weights the training started from (--init-from); absent for a fresh initialization.</summary>
+    [JsonPropertyName("initial_weights"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public InitialWeights? InitialWeights { get; init; }
+
     [JsonPropertyName("parameter_count")] public long ParameterCount { get; init; }
 
     [JsonPropertyName("class_names")] public required IReadOnlyList<string> ClassNames { get; init; }

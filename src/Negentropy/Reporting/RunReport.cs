@@ -35,6 +35,10 @@ public static class RunReport
             ["architecture"] = manifest.Spec.Architecture,
             ["parameter_count"] = manifest.ParameterCount,
         };
+        if (manifest.InitialWeights is Models.InitialWeights initialWeights)
+        {
+            json["model"]!["initial_weights"] = JsonSerializer.SerializeToNode(initialWeights, JsonFormats.Indented);
+        }
         json["data"] = new JsonObject
         {
             ["source"] = data.Source,

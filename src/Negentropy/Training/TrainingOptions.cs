@@ -55,13 +55,13 @@ public sealed record TrainingOptions
     /// <summary>Image-folder data: skip files that do not decode instead of failing (default false).</summary>
     [JsonPropertyName("skip_bad_files")] public bool SkipBadFiles { get; init; }
 
-    /// <summary>Architecture, "cnn" or "resnet" (default "cnn").</summary>
+    /// <summary>Architecture, "cnn", "resnet", "resnet18" or "resnet34" for images (default "cnn").</summary>
     [JsonPropertyName("model")] public string Model { get; init; } = DefaultModel;
 
-    /// <summary>First-stage channels (default per model: cnn 32, resnet 16).</summary>
+    /// <summary>First-stage channels (default per model: cnn 32, resnet 16, resnet18 and resnet34 64).</summary>
     [JsonPropertyName("width")] public int? Width { get; init; }
 
-    /// <summary>Conv blocks for cnn (default 3), or layers 6n+2 for resnet (default 14).</summary>
+    /// <summary>Conv blocks for cnn (default 3), or layers 6n+2 for resnet (default 14); fixed at 18 and 34 for resnet18 and resnet34.</summary>
     [JsonPropertyName("depth")] public int? Depth { get; init; }
 
     /// <summary>Dropout probability in the classifier head (default 0.2).</summary>
@@ -121,7 +121,7 @@ public sealed record TrainingOptions
     /// <summary>Validation samples in the information-plane probe, chosen once with the seed (default 1000).</summary>
     [JsonPropertyName("probe_size")] public int ProbeSize { get; init; } = Information.InformationPlane.DefaultProbeSize;
 
-    /// <summary>Layers of the information plane, by name (cnn: block0, block1, …, penultimate; resnet: stage0, stage1, stage2, penultimate); null for all.</summary>
+    /// <summary>Layers of the information plane, by name (cnn: block0, block1, …, penultimate; resnet: stage0, stage1, stage2, penultimate; resnet18 and resnet34: layer1 to layer4, penultimate); null for all.</summary>
     [JsonPropertyName("plane_layers")] public IReadOnlyList<string>? PlaneLayers { get; init; }
 
     /// <summary>Write TensorBoard event files under RUN/tensorboard (default true).</summary>
@@ -150,6 +150,24 @@ public sealed record TrainingOptions
     /// in (0, 1]. The run picks the smallest entropy threshold that meets it (default none).
     /// </summary>
     [JsonPropertyName("abstain_coverage")] public double? AbstainCoverage { get; init; }
+
+    /// <summary>
+    /// Initial weights: a PyTorch state dict (.pt, .pth, .bin), a .safetensors file, or a Negentropy model
+    /// folder or its weights file, loaded before the first epoch (default none: fresh initialization).
+    /// </summary>
+    [JsonPropertyName("init_from")] public string? InitFrom { get; init; }
+
+    /// <summary>With <see cref="InitFrom"/>: fail on any missing key, unexpected key or shape conflict (default true).</summary>
+    [JsonPropertyName("strict")] public bool Strict { get; init; } = true;
+
+    /// <summary>With <see cref="InitFrom"/>: re-create the classifier for this data's classes instead of loading it (default false).</summary>
+    [JsonPropertyName("replace_head")] public bool ReplaceHead { get; init; }
+
+    /// <summary>
+    /// resnet18 and resnet34: the size the input adapter resizes images to inside the model, "N" for N×N or
+    /// "WIDTHxHEIGHT" (default: each side below 64 pixels becomes 64).
+    /// </summary>
+    [JsonPropertyName("input_size")] public string? InputSize { get; init; }
 
     /// <summary>The image-folder settings; valid only after <see cref="Validate"/> found no problem.</summary>
     [JsonIgnore]
@@ -214,10 +232,16 @@ public sealed record TrainingOptions
         Require(AbstainRisk is null || AbstainCoverage is null, "--abstain-risk and --abstain-coverage are mutually exclusive: pass one target for the abstention threshold");
         Require(PlaneLayers is null || InformationPlane, "--plane-layers goes with --information-plane; add it or drop --plane-layers");
         Require(PlaneLayers is null || PlaneLayers.Count > 0, "--plane-layers is empty; name at least one layer, or leave it out for all");
+        bool torchvisionModel = ModelFactory.TorchvisionArchitectures.Contains(Model);
+        Require(InputSize is null || torchvisionModel, $"--input-size applies to resnet18 and resnet34, not to {Model}; drop --input-size");
+        Require(InputSize is null || ImageFolderOptions.ParseSize(InputSize) is not null,
+            $"--input-size '{InputSize}' is invalid: expected WIDTHxHEIGHT such as 64x64, or one number such as 64 for a square, each side 1 to {ImageFolderOptions.MaxSide} pixels");
+        Require(InitFrom is not null || (Strict && !ReplaceHead), "--strict and --replace-head go with --init-from; add --init-from FILE or drop them");
+        Require(InitFrom is null || !ModelFactory.TextArchitectures.Contains(Model), $"--init-from works with the image models, not the text model {Model}");
         problems.AddRange(Augment.Validate());
         problems.AddRange(Text.Validate());
         bool textModel = ModelFactory.TextArchitectures.Contains(Model);
-        Require(!textModel || !InformationPlane, $"--information-plane works with the image models (cnn, resnet), not {Model}");
+        Require(!textModel || !InformationPlane, $"--information-plane works with the image models ({string.Join(", ", ModelFactory.ImageArchitectures)}), not {Model}");
         Require(Model == "transformer" || Text.Pooling == "cls", $"--pooling applies to the transformer only, not to {Model}; drop --pooling");
         Require(!textModel || !Augment.IsEnabled, $"--augment and its flags apply to images, not to the text model {Model}");
         if (Depth is int depth)
@@ -229,6 +253,10 @@ public sealed record TrainingOptions
             else if (Model is "bilstm" or "transformer")
             {
                 Require(depth is >= 1 and <= 12, $"--depth {depth} is invalid for {Model}: expected 1 to 12 layers");
+            }
+            else if (torchvisionModel)
+            {
+                Require(depth == ModelFactory.DefaultDepth(Model), $"--depth {depth} is invalid for {Model}: its depth is fixed at {ModelFactory.DefaultDepth(Model)}, so leave --depth out");
             }
             else if (Model == "resnet")
             {

@@ -66,6 +66,7 @@ public static class TrainingRun
         }
         var spec = new ModelSpec(options.Model, data.Train.Channels, data.Train.Height, data.Train.Width, data.Train.NumClasses,
             options.EffectiveWidth, options.EffectiveDepth, options.Dropout, Binary: options.Binary);
+        spec = ModelFactory.WithInputAdapter(spec, options.InputSize is null ? null : ImageFolderOptions.ParseSize(options.InputSize));
         RequireBinaryFits(options, data.Train.NumClasses);
         RequireKnownPlaneLayers(options, spec);
         var state = new TrainingState
@@ -76,12 +77,27 @@ public static class TrainingRun
             ClassNames = data.Train.ClassNames.ToArray(),
         };
 
-        if (overwrite)
+        // The initial weights load before the run folder exists, so a file that does not fit leaves nothing behind.
+        nn.Module<Tensor, Tensor>? initialized = null;
+        try
         {
-            DeleteRunOutputs(outputDirectory);
+            if (options.InitFrom is string initFrom)
+            {
+                initialized = ModelFactory.Create(spec);
+                state = state with { InitialWeights = PretrainedWeights.Load(initialized, initFrom, options.Strict, options.ReplaceHead) };
+            }
+            if (overwrite)
+            {
+                DeleteRunOutputs(outputDirectory);
+            }
+            Directory.CreateDirectory(Path.Combine(outputDirectory, CheckpointFolderName));
         }
-        Directory.CreateDirectory(Path.Combine(outputDirectory, CheckpointFolderName));
-        return Train(state, data, outputDirectory, observer, cancellationToken, resume: false);
+        catch
+        {
+            initialized?.Dispose();
+            throw;
+        }
+        return Train(state, data, outputDirectory, observer, cancellationToken, resume: false, initialized);
     }
 
     /// <summary>Continues the run in <paramref name="runDirectory"/> from its last checkpoint.</summary>
@@ -116,13 +132,15 @@ public static class TrainingRun
         return Train(state, data, runDirectory, observer, cancellationToken, resume: true);
     }
 
-    private static Result Train(TrainingState state, PreparedData data, string outputDirectory, ITrainingObserver observer, CancellationToken cancellationToken, bool resume)
+    /// <param name="initialized">A model built from state.Spec with its initial weights loaded, which this method disposes; null builds a fresh one.</param>
+    private static Result Train(TrainingState state, PreparedData data, string outputDirectory, ITrainingObserver observer, CancellationToken cancellationToken, bool resume,
+        nn.Module<Tensor, Tensor>? initialized = null)
     {
         TrainingOptions options = state.Options;
         string checkpointFolder = Path.Combine(outputDirectory, CheckpointFolderName);
         long started = TimeProvider.System.GetTimestamp();
 
-        using nn.Module<Tensor, Tensor> model = ModelFactory.Create(state.Spec);
+        using nn.Module<Tensor, Tensor> model = initialized ?? ModelFactory.Create(state.Spec);
         using OptimizerHelper optimizer = CreateOptimizer(model, options);
         if (resume)
         {
@@ -272,6 +290,14 @@ public static class TrainingRun
         }
         observer.OnDecision("normalization", Invariant($"mean {string.Join("/", state.Normalization.Mean.Select(m => m.ToString("F4", CultureInfo.InvariantCulture)))}, std {string.Join("/", state.Normalization.Std.Select(s => s.ToString("F4", CultureInfo.InvariantCulture)))} (training split)"));
         observer.OnDecision("model", Invariant($"{state.Spec.Architecture} width {state.Spec.Width} depth {state.Spec.Depth} dropout {state.Spec.Dropout}, {ModelFactory.CountParameters(model):N0} parameters"));
+        if (state.Spec.InputAdapter is InputAdapter adapter)
+        {
+            observer.OnDecision("input adapter", $"{adapter.Describe(state.Spec.InputHeight, state.Spec.InputWidth)}, inside the model");
+        }
+        if (state.InitialWeights is InitialWeights initialWeights)
+        {
+            InitialWeightsLog.Write(observer, initialWeights);
+        }
         observer.OnDecision("optimizer", Invariant($"{options.Optimizer} lr {options.EffectiveLearningRate} weight decay {options.WeightDecay}{(options.Optimizer == "sgd" ? $" momentum {options.Momentum}" : "")}, batch {options.BatchSize}"));
         observer.OnDecision("schedule", Invariant($"{options.Schedule}, warm-up {options.EffectiveWarmupEpochs:0.##} epochs, {options.Epochs} epochs max, early-stopping patience {options.Patience}"));
         observer.OnDecision("augmentation", options.Augment.Describe());
@@ -338,6 +364,7 @@ public static class TrainingRun
             CreatedUtc = now,
             Spec = state.Spec,
             ParameterCount = ModelFactory.CountParameters(model),
+            InitialWeights = state.InitialWeights,
             ClassNames = state.ClassNames,
             Normalization = state.Normalization,
             Training = state.Options,

@@ -15,6 +15,9 @@ public sealed record TrainingState
     [JsonPropertyName("normalization")] public required ChannelNormalization Normalization { get; init; }
     [JsonPropertyName("class_names")] public required IReadOnlyList<string> ClassNames { get; init; }
 
+    /// <summary>Where the weights before the first epoch came from (--init-from); null for a fresh initialization.</summary>
+    [JsonPropertyName("initial_weights")] public InitialWeights? InitialWeights { get; init; }
+
     /// <summary>Number of epochs finished.</summary>
     [JsonPropertyName("epochs_completed")] public int EpochsCompleted { get; set; }
 
