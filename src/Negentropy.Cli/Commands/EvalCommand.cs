@@ -120,6 +120,11 @@ public sealed class EvalCommand
                 ? manifest.Training.ImageFolder with { Width = manifest.Spec.InputWidth, Height = manifest.Spec.InputHeight, Channels = manifest.Spec.InputChannels }
                 : null;
             ImageDatasetPair pair = DataSource.Load(dataSpec, dataDirectoryValue, imageFolder);
+            if (manifest.Training.Classes is string classes)
+            {
+                // The model predicts only the classes its run selected, relabelled in that order, so the data gets the same selection.
+                pair = ClassSubset.Parse(classes, pair.Train.ClassNames).Apply(pair);
+            }
             if (pair.Test.NumClasses > manifest.ClassNames.Count || pair.Test.Channels != manifest.Spec.InputChannels
                 || pair.Test.Height != manifest.Spec.InputHeight || pair.Test.Width != manifest.Spec.InputWidth)
             {

@@ -34,7 +34,7 @@ public sealed class TrainCommand
     private readonly Option<int> seed = NumberOptions.Integer("--seed", "Seed of initialization, dropout, the validation split and shuffling", TrainingOptions.DefaultSeed);
     private readonly Option<int?> threads = NumberOptions.OptionalInteger("--threads", "libtorch intra-op threads (default: processor count)");
     private readonly Option<double> validationFraction = NumberOptions.Real("--val-fraction", "Share of the training set held out for validation, in (0, 0.9]", TrainingOptions.DefaultValidationFraction);
-    private readonly Option<int?> limit = NumberOptions.OptionalInteger("--limit", "Train on the first N training images only (default: all)");
+    private readonly Option<int?> limit = NumberOptions.OptionalInteger("--limit", "Train on the first N training images only, counted after --classes (default: all)");
     private readonly Option<double> checkpointInterval = NumberOptions.Real("--checkpoint-interval", "Seconds between mid-epoch checkpoints; 0 writes them at epoch ends only", TrainingOptions.DefaultCheckpointIntervalSeconds);
     private readonly Option<string?> output = new("--out") { Description = "Folder for the model, metrics, predictions, report and checkpoints (required unless --resume)" };
     private readonly Option<string?> resume = new("--resume") { Description = "Continue the run in this folder from its last checkpoint; only --epochs, --threads, --progress and --log-interval may go with it" };
@@ -68,6 +68,15 @@ public sealed class TrainCommand
     private readonly Option<bool> strict = new("--strict") { Description = "With --init-from: true fails on any missing key, unexpected key or shape conflict; false loads the matching tensors and logs the skipped ones", DefaultValueFactory = _ => true };
     private readonly Option<bool> replaceHead = new("--replace-head") { Description = "With --init-from: re-create the classifier (the last linear layer, fc for the resnets) for this data's classes instead of loading it" };
     private readonly Option<string?> inputSize = new("--input-size") { Description = "resnet18 and resnet34: resize images inside the model to WIDTHxHEIGHT pixels, or N for NxN (default: each side below 64 becomes 64); 1-channel images are also repeated to 3 channels" };
+    // Fine-tuning, class selection, per-epoch reports and presets.
+    private readonly Option<string?> classes = new("--classes") { Description = "Train on these classes only, relabelled 0 to k-1 in the order given: 0-based indices and ranges (0-4, or 5,6,7,8,9) or class names, comma-separated; --limit and --exclude count after this selection (default: every class)" };
+    private readonly Option<string> fineTuning = new("--finetune") { Description = "Which parameters train: full (all), head (only the classifier head, the model's last linear layer) or lora (low-rank adapters on the other linear layers and the 1x1 convolutions, plus the head)", DefaultValueFactory = _ => FineTuning.Full };
+    private readonly Option<double> backboneLearningRateScale = NumberOptions.Real("--backbone-lr-scale", "--finetune full: factor on the learning rate of every parameter outside the classifier head, in (0, 100]", 1);
+    private readonly Option<bool> freezeBatchNorm = new("--freeze-bn") { Description = "--finetune head or lora: keep the frozen backbone's batch-norm running statistics fixed (those layers stay in eval mode)" };
+    private readonly Option<int?> loraRank = NumberOptions.OptionalInteger("--lora-rank", $"--finetune lora: rank r of each adapter, 1 to 4096 (default {FineTuning.DefaultLoraRank})");
+    private readonly Option<double?> loraAlpha = NumberOptions.OptionalReal("--lora-alpha", $"--finetune lora: scaling alpha; an adapted layer adds (alpha / r) * B(A(x)) to its output (default {FineTuning.DefaultLoraAlpha})");
+    private readonly Option<bool> epochReport = new("--epoch-report") { Description = "After each epoch, print the validation classification report (per-class precision, recall and F1) and store it in metrics.jsonl" };
+    private readonly Option<string?> recipe = new("--recipe") { Description = RecipeHelp() };
     private readonly Option<bool> verbose;
 
     public TrainCommand(Option<bool> verbose)
@@ -82,6 +91,7 @@ public sealed class TrainCommand
             testData, textColumn, labelColumn, encoding, tokenizer, tokenizerFile, maxLength, vocabularySize, minCount, pooling, binary,
             abstainRisk, abstainCoverage,
             initFrom, strict, replaceHead, inputSize,
+            classes, fineTuning, backboneLearningRateScale, freezeBatchNorm, loraRank, loraAlpha, epochReport, recipe,
         };
         Command.SetAction(parseResult => CommandRunner.Run(token => Execute(parseResult, token), parseResult.GetValue(verbose), Console.Error));
     }
@@ -90,6 +100,10 @@ public sealed class TrainCommand
 
     private int Execute(ParseResult parseResult, CancellationToken cancellationToken)
     {
+        if (parseResult.GetValue(resume) is null)
+        {
+            parseResult = ApplyRecipe(parseResult);
+        }
         string progressMode = RequireProgressMode(parseResult.GetValue(progress)!);
         double interval = parseResult.GetValue(logInterval);
         if (!(interval > 0))
@@ -166,6 +180,14 @@ public sealed class TrainCommand
         Strict = parseResult.GetValue(strict),
         ReplaceHead = parseResult.GetValue(replaceHead),
         InputSize = parseResult.GetValue(inputSize),
+        Classes = parseResult.GetValue(classes),
+        FineTuningMode = parseResult.GetValue(fineTuning)!.ToLowerInvariant(),
+        BackboneLearningRateScale = parseResult.GetValue(backboneLearningRateScale),
+        FreezeBatchNorm = parseResult.GetValue(freezeBatchNorm),
+        LoraRank = parseResult.GetValue(loraRank),
+        LoraAlpha = parseResult.GetValue(loraAlpha),
+        EpochReport = parseResult.GetValue(epochReport),
+        Recipe = parseResult.GetValue(recipe) is string recipeName ? TrainingRecipes.Find(recipeName)?.Name ?? recipeName : null,
         Text = new TextDataOptions
         {
             TestData = parseResult.GetValue(testData),
@@ -224,6 +246,7 @@ public sealed class TrainCommand
             augment, cropPadding, horizontalFlip, rotation, erasing, exclude,
             testData, textColumn, labelColumn, encoding, tokenizer, tokenizerFile, maxLength, vocabularySize, minCount, pooling, binary,
             abstainRisk, abstainCoverage,
+            classes, fineTuning, backboneLearningRateScale, freezeBatchNorm, loraRank, loraAlpha, epochReport, recipe,
         };
         fixedOptions = [.. fixedOptions, initFrom, strict, replaceHead, inputSize];
         string[] specified = fixedOptions.Where(option => IsSpecified(parseResult, option)).Select(option => option.Name).ToArray();
@@ -235,4 +258,34 @@ public sealed class TrainCommand
     }
 
     private static bool IsSpecified(ParseResult parseResult, Option option) => parseResult.GetResult(option) is { Implicit: false };
+
+    /// <summary>
+    /// Returns <paramref name="parseResult"/> with the options of its --recipe added, each one only when the command
+    /// line does not give that option itself; without --recipe, returns <paramref name="parseResult"/> unchanged.
+    /// </summary>
+    public ParseResult ApplyRecipe(ParseResult parseResult)
+    {
+        if (parseResult.GetValue(recipe) is not string name)
+        {
+            return parseResult;
+        }
+        TrainingRecipes.Recipe preset = TrainingRecipes.Find(name)
+            ?? throw new UserInputException($"--recipe '{name}' is unknown: expected one of {string.Join(", ", TrainingRecipes.All.Select(known => known.Name))}");
+        var givenNames = Command.Options.Where(option => IsSpecified(parseResult, option))
+            .SelectMany(option => option.Aliases.Append(option.Name))
+            .ToHashSet(StringComparer.Ordinal);
+        string[] added = preset.Options.Where(entry => !givenNames.Contains(entry.Key)).SelectMany(entry => new[] { entry.Key, entry.Value }).ToArray();
+        // The preset's tokens go after the command line's, so they attach to this command like typed options.
+        string[] tokens = parseResult.Tokens.Select(token => token.Value).Concat(added).ToArray();
+        ParseResult expanded = parseResult.RootCommandResult.Command.Parse(tokens);
+        if (expanded.Errors.Count > 0)
+        {
+            throw new UserInputException($"--recipe {preset.Name}: {string.Join("; ", expanded.Errors.Select(error => error.Message.TrimEnd('.')))}");
+        }
+        return expanded;
+    }
+
+    private static string RecipeHelp() =>
+        "A preset of options: " + string.Join("; ", TrainingRecipes.All.Select(known => $"{known.Name} ({known.Summary})"))
+        + ". Options given on the command line override the preset's";
 }

@@ -38,7 +38,8 @@ public sealed class BiLstmClassifier : nn.Module<Tensor, Tensor>
         var packed = nn.utils.rnn.pack_padded_sequence(embeddings.forward(tokens), lengths, batch_first: true, enforce_sorted: false);
         (nn.utils.rnn.PackedSequence packedOutputs, _, _) = lstm.call(packed, null);
         (Tensor outputs, _) = nn.utils.rnn.pad_packed_sequence(packedOutputs, batch_first: true, total_length: tokens.shape[1]);
-        Tensor scores = attention.forward(outputs).squeeze(2).masked_fill(padding, double.NegativeInfinity);
+        // call() rather than forward() runs the layer's forward hooks, where LoRA adapters live.
+        Tensor scores = attention.call(outputs).squeeze(2).masked_fill(padding, double.NegativeInfinity);
         Tensor weights = nn.functional.softmax(scores, 1).unsqueeze(2);
         Tensor pooled = outputs.mul(weights).sum(1);
         return classifier.forward(dropout.forward(pooled)).MoveToOuterDisposeScope();

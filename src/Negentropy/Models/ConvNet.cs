@@ -70,7 +70,8 @@ public sealed class ConvNet : Module<Tensor, Tensor>, ILayerActivations
         }
         foreach ((string name, nn.Module layer) in classifier.named_children())
         {
-            hidden = ((Module<Tensor, Tensor>)layer).forward(hidden);
+            // call() runs the layer's forward hooks, as Sequential.forward does, so LoRA adapters take part.
+            hidden = ((Module<Tensor, Tensor>)layer).call(hidden);
             if (name == "relu")
             {
                 activations.Add(("penultimate", hidden));

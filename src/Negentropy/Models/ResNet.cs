@@ -82,7 +82,8 @@ public sealed class ResNet : Module<Tensor, Tensor>, ILayerActivations
         }
         foreach ((string name, nn.Module layer) in head.named_children())
         {
-            hidden = ((Module<Tensor, Tensor>)layer).forward(hidden);
+            // call() runs the layer's forward hooks, as Sequential.forward does, so LoRA adapters take part.
+            hidden = ((Module<Tensor, Tensor>)layer).call(hidden);
             if (name == "flatten")
             {
                 activations.Add(("penultimate", hidden));

@@ -11,8 +11,9 @@ namespace Negentropy.Reporting;
 /// <summary>
 /// RUN/report.html: one self-contained page, with plots and thumbnails embedded as data URIs and no
 /// scripts or network access. It shows the run's configuration and environment, the data summary, the
-/// classification report, calibration before and after temperature scaling, the abstention threshold
-/// with its risk–coverage curve, the entropy dynamics and the most confident wrong test predictions.
+/// classification report, the validation F1 per epoch (with --epoch-report), calibration before and after
+/// temperature scaling, the abstention threshold with its risk–coverage curve, the entropy dynamics and the
+/// most confident wrong test predictions.
 /// </summary>
 public static class HtmlReport
 {
@@ -56,6 +57,7 @@ public static class HtmlReport
             html.Append("<p class=\"note\">The test set has not been evaluated: the run has not finished. Resume it with <code>negentropy train --resume ")
                 .Append(Encode(content.RunFolder)).Append("</code>.</p>\n");
         }
+        AppendEpochReports(html, content);
         AppendCalibration(html, content);
         AppendAbstention(html, content);
         AppendPlots(html, content, new[] { "entropy.png", "bits_per_class.png", "loss.png", "accuracy.png", "confusion.png" }, "Entropy dynamics and learning curves");
@@ -118,6 +120,11 @@ public static class HtmlReport
             Card("epochs (best)", $"{content.History.Count} ({best.Epoch})");
             Card("time per epoch", F(content.History.Average(m => m.Seconds), "F1") + " s");
         }
+        if (content.RunJson?["training"] is JsonObject training && training["trainable_parameters"] is JsonNode trainable && training["total_parameters"] is JsonNode total)
+        {
+            Card($"trainable parameters ({training["finetune"]?.ToString() ?? "full"})",
+                string.Create(CultureInfo.InvariantCulture, $"{trainable.GetValue<long>():N0} of {total.GetValue<long>():N0}"));
+        }
         html.Append("</div>\n");
     }
 
@@ -166,6 +173,36 @@ public static class HtmlReport
             }
             html.Append("</tr></table>\n");
         }
+    }
+
+    // With --epoch-report, metrics.jsonl stores each epoch's validation report; the page shows its F1 scores.
+    private static void AppendEpochReports(StringBuilder html, Content content)
+    {
+        EpochMetrics[] reported = content.History.Where(metrics => metrics.ValidationReport is not null).ToArray();
+        if (reported.Length == 0)
+        {
+            return;
+        }
+        string[] columns = content.ClassNames.Append("macro avg").ToArray();
+        html.Append("<h2>Validation F1 per epoch</h2>\n<p>F1 score of each class on the validation split after each epoch; metrics.jsonl stores every epoch's whole report.</p>\n");
+        html.Append("<table><tr><th>epoch</th>");
+        foreach (string column in columns)
+        {
+            html.Append("<th>").Append(Encode(column)).Append("</th>");
+        }
+        html.Append("<th>accuracy</th></tr>");
+        foreach (EpochMetrics metrics in reported)
+        {
+            JsonObject report = metrics.ValidationReport!;
+            html.Append("<tr><td>").Append(metrics.Epoch.ToString(CultureInfo.InvariantCulture)).Append("</td>");
+            foreach (string column in columns)
+            {
+                double f1 = report[column]?["f1-score"]?.GetValue<double>() ?? double.NaN;
+                html.Append("<td>").Append(F(f1, "F3")).Append("</td>");
+            }
+            html.Append("<td>").Append(F(report["accuracy"]?.GetValue<double>() ?? double.NaN, "F3")).Append("</td></tr>");
+        }
+        html.Append("</table>\n");
     }
 
     private static void AppendCalibration(StringBuilder html, Content content)

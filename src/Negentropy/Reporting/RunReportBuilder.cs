@@ -145,7 +145,8 @@ public static class RunReportBuilder
             }
             else
             {
-                ImageDataset loaded = DataSource.Load(options.Data, options.DataDirectory, options.ImageFolder).Test;
+                ImageDatasetPair pair = DataSource.Load(options.Data, options.DataDirectory, options.ImageFolder);
+                ImageDataset loaded = options.Classes is string classes ? ClassSubset.Parse(classes, pair.Train.ClassNames).Apply(pair.Test) : pair.Test;
                 if (loaded.Count == predictions.Count)
                 {
                     images = loaded;

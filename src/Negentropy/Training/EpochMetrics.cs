@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace Negentropy.Training;
@@ -65,6 +66,14 @@ public sealed record EpochMetrics
 
     /// <summary>Histogram of validation predictive entropy: bin edges in bits from 0 to log₂ K, and counts.</summary>
     [JsonPropertyName("val_entropy_histogram")] public EntropyHistogram? ValidationEntropyHistogram { get; init; }
+
+    /// <summary>
+    /// With --epoch-report: the validation classification report in scikit-learn's <c>output_dict</c> layout
+    /// (see <see cref="Evaluation.ClassificationReport.ToJson"/>); left out of the JSON otherwise.
+    /// </summary>
+    [JsonPropertyName("val_report")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public JsonObject? ValidationReport { get; init; }
 }
 
 /// <summary>Counts of values per bin; bin i covers [Edges[i], Edges[i+1]), the last bin also its upper edge.</summary>

@@ -22,7 +22,7 @@ public static class TextTrainingRun
     public static bool IsTextData(string data) =>
         TextTableReader.FormatsByExtension.ContainsKey(Path.GetExtension(data)) && !Directory.Exists(data);
 
-    private sealed record PreparedText(TextDataset Train, TextDataset Validation, TextDataset Test, string Source, IReadOnlyList<string> Notes);
+    private sealed record PreparedText(TextDataset Train, TextDataset Validation, TextDataset Test, string Source, IReadOnlyList<string> Notes, ClassSubset? Classes);
 
     internal static TrainingRun.Result Start(TrainingOptions options, string outputDirectory, ITrainingObserver observer, CancellationToken cancellationToken)
     {
@@ -63,7 +63,8 @@ public static class TextTrainingRun
         TrainingOptions options = state.Options;
         long started = TimeProvider.System.GetTimestamp();
         using nn.Module<Tensor, Tensor> model = ModelFactory.Create(state.Spec);
-        using OptimizerHelper optimizer = TrainingRun.CreateOptimizer(model, options);
+        using FineTuning tuning = FineTuning.Prepare(model, state.Spec, options);
+        using OptimizerHelper optimizer = tuning.CreateOptimizer();
         if (resume)
         {
             state = Checkpoint.Load(Path.Combine(outputDirectory, TrainingRun.CheckpointFolderName, Trainer.LastCheckpointName), model, optimizer) with { Options = options };
@@ -72,11 +73,14 @@ public static class TextTrainingRun
         int maxLength = state.Spec.MaxLength;
         using var train = Encode(data.Train, encoder, maxLength);
         using var validation = Encode(data.Validation, encoder, maxLength);
-        LogDecisions(observer, state, data, encoder, model);
-        TrainingRun.RunTrainer(model, optimizer, train, validation, state, outputDirectory, observer, resume, cancellationToken);
+        LogDecisions(observer, state, data, encoder, tuning);
+        TrainingRun.RunTrainer(model, optimizer, train, validation, state, outputDirectory, observer, resume, cancellationToken,
+            learningRateScales: tuning.LearningRateScales);
+        using nn.Module<Tensor, Tensor>? merged = tuning.CreateMergedModel();
         using var test = Encode(data.Test, encoder, maxLength);
-        return TrainingRun.Finish(model, state, validation, test,
-            new RunReport.DataSummary(data.Source, data.Train.Count, data.Validation.Count, data.Test.Count), outputDirectory, observer, started);
+        return TrainingRun.Finish(merged ?? model, state, validation, test,
+            new RunReport.DataSummary(data.Source, data.Train.Count, data.Validation.Count, data.Test.Count, Classes: data.Classes), outputDirectory, observer, started,
+            tuning.Summarize());
     }
 
     /// <summary>
@@ -109,15 +113,23 @@ public static class TextTrainingRun
         }
         TextTable table = TextTableReader.Read(tablePath, new TextTableOptions { TextColumns = text.TextColumns, LabelColumn = text.LabelColumn, Encoding = text.Encoding });
         var classIndex = manifest.ClassNames.Select((name, index) => (name, index)).ToDictionary(pair => pair.name, pair => pair.index, StringComparer.Ordinal);
-        var labels = new int[table.Count];
+        // A model trained on a --classes selection skips the rows of the classes it left out, as its training
+        // run did. For other models, an unknown label is an error.
+        var texts = new List<string>();
+        var labels = new List<int>();
         for (int i = 0; i < table.Count; i++)
         {
-            if (!classIndex.TryGetValue(table.Labels[i], out labels[i]))
+            if (classIndex.TryGetValue(table.Labels[i], out int label))
+            {
+                texts.Add(table.Texts[i]);
+                labels.Add(label);
+            }
+            else if (manifest.Training.Classes is null)
             {
                 throw new UserInputException($"{table.Locate(i)}: label '{table.Labels[i]}' is not one of the model's classes ({string.Join(", ", manifest.ClassNames)})");
             }
         }
-        using var rows = Encode(new TextDataset(table.Texts, labels, manifest.ClassNames), encoder, manifest.Spec.MaxLength);
+        using var rows = Encode(new TextDataset(texts, labels.ToArray(), manifest.ClassNames), encoder, manifest.Spec.MaxLength);
         PredictionSet predictions = Evaluator.Predict(model, rows, manifest.ClassNames.Count);
         if (!File.Exists(manifest.Training.Data))
         {
@@ -137,6 +149,11 @@ public static class TextTrainingRun
         TextTable trainTable = TextTableReader.Read(options.Data, tableOptions);
         TextTable? testTable = text.TestData is string testPath ? TextTableReader.Read(testPath, tableOptions) : null;
         TextDatasetPair pair = TextDataset.FromTables(trainTable, testTable, TextDataOptions.DefaultTestFraction, options.Seed);
+        ClassSubset? classes = options.Classes is string selection ? ClassSubset.Parse(selection, pair.Train.ClassNames) : null;
+        if (classes is not null)
+        {
+            pair = pair with { Train = classes.Apply(pair.Train), Test = classes.Apply(pair.Test) };
+        }
         TextDataset full = options.Limit is int limit && limit < pair.Train.Count ? pair.Train.Subset(Enumerable.Range(0, limit).ToArray()) : pair.Train;
         (int[] trainIndices, int[] validationIndices) = StratifiedSplit.Split(full.Labels, options.ValidationFraction, options.Seed);
         if (trainIndices.Length == 0 || validationIndices.Length == 0)
@@ -144,7 +161,7 @@ public static class TextTrainingRun
             throw new UserInputException(
                 $"--val-fraction {options.ValidationFraction} on {full.Count} texts leaves {trainIndices.Length} for training and {validationIndices.Length} for validation; both need at least one");
         }
-        return new PreparedText(full.Subset(trainIndices), full.Subset(validationIndices), pair.Test, pair.Source, pair.Notes);
+        return new PreparedText(full.Subset(trainIndices), full.Subset(validationIndices), pair.Test, pair.Source, pair.Notes, classes);
     }
 
     /// <summary>
@@ -191,7 +208,7 @@ public static class TextTrainingRun
         }
     }
 
-    private static void LogDecisions(ITrainingObserver observer, TrainingState state, PreparedText data, ITextEncoder encoder, nn.Module model)
+    private static void LogDecisions(ITrainingObserver observer, TrainingState state, PreparedText data, ITextEncoder encoder, FineTuning tuning)
     {
         TrainingOptions options = state.Options;
         string Invariant(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
@@ -202,10 +219,15 @@ public static class TextTrainingRun
         {
             observer.OnDecision("data", note);
         }
+        if (data.Classes is ClassSubset classes)
+        {
+            observer.OnDecision("classes", Invariant($"{classes.ClassNames.Count} of {classes.SourceClassCount} ({classes.Describe()})"));
+        }
         observer.OnDecision("samples", Invariant($"train {data.Train.Count}, validation {data.Validation.Count} ({options.ValidationFraction * 100:0.#}%, stratified), test {data.Test.Count}, {data.Train.NumClasses} classes"));
         string origin = options.Text.TokenizerFile is string file ? $"loaded from {file}" : "fitted on the training split";
         observer.OnDecision("tokenizer", Invariant($"{encoder.Kind} {origin}, {encoder.VocabularySize:N0} ids (0 is padding), at most {state.Spec.MaxLength} per text"));
-        observer.OnDecision("model", Invariant($"{state.Spec.Architecture} width {state.Spec.Width} depth {state.Spec.Depth} dropout {state.Spec.Dropout}{(state.Spec.Pooling is string pooling ? $" pooling {pooling}" : "")}, {ModelFactory.CountParameters(model):N0} parameters"));
+        observer.OnDecision("model", Invariant($"{state.Spec.Architecture} width {state.Spec.Width} depth {state.Spec.Depth} dropout {state.Spec.Dropout}{(state.Spec.Pooling is string pooling ? $" pooling {pooling}" : "")}, {tuning.ModelParameters:N0} parameters"));
+        tuning.Log(observer);
         observer.OnDecision("output", state.Spec.Binary ? "one logit for class 1 (sigmoid, binary cross-entropy)" : Invariant($"{state.Spec.NumClasses} logits (softmax, cross-entropy)"));
         observer.OnDecision("optimizer", Invariant($"{options.Optimizer} lr {options.EffectiveLearningRate} weight decay {options.WeightDecay}, batch {options.BatchSize}"));
         observer.OnDecision("schedule", Invariant($"{options.Schedule}, warm-up {options.EffectiveWarmupEpochs:0.##} epochs, {options.Epochs} epochs max, early-stopping patience {options.Patience}"));

@@ -32,11 +32,22 @@ public sealed class Trainer
     private readonly ITrainingObserver observer;
     private readonly TimeProvider time;
     private readonly ImageAugmenter? augmenter;
+    private readonly IReadOnlyList<double> learningRateScales;
     private int epochInProgress;
 
+    /// <param name="learningRateScales">
+    /// The factor on the scheduled learning rate of each of the optimizer's parameter groups, in their order
+    /// (see <see cref="FineTuning.LearningRateScales"/>); null for 1 on every group.
+    /// </param>
     public Trainer(nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, IBatchSource train, IBatchSource validation,
-        TrainingState state, string checkpointFolder, ITrainingObserver observer, TimeProvider? time = null)
+        TrainingState state, string checkpointFolder, ITrainingObserver observer, TimeProvider? time = null, IReadOnlyList<double>? learningRateScales = null)
     {
+        int groups = optimizer.ParamGroups.Count();
+        if (learningRateScales is not null && learningRateScales.Count != groups)
+        {
+            throw new ArgumentException($"{learningRateScales.Count} learning-rate scales for an optimizer with {groups} parameter groups", nameof(learningRateScales));
+        }
+        this.learningRateScales = learningRateScales ?? Enumerable.Repeat(1.0, groups).ToArray();
         this.model = model;
         this.optimizer = optimizer;
         this.train = train;
@@ -93,7 +104,7 @@ public sealed class Trainer
         using Tensor correct = torch.tensor(state.PartialCorrect, ScalarType.Int64);
         using Tensor gradientNormSum = torch.tensor(state.PartialGradientNormSum, ScalarType.Float64);
         long samples = state.PartialSamples;
-        model.train();
+        FineTuning.EnterTrainMode(model, Options);
 
         for (int step = state.StepInEpoch; step < steps; step++)
         {
@@ -105,9 +116,10 @@ public sealed class Trainer
             }
 
             learningRate = schedule.At(state.GlobalStep);
-            foreach (optim.ILearningRateController group in optimizer.ParamGroups)
+            int group = 0;
+            foreach (optim.ILearningRateController controller in optimizer.ParamGroups)
             {
-                group.LearningRate = learningRate;
+                controller.LearningRate = learningRate * learningRateScales[group++];
             }
             samples += TrainStep(order, step, lossSum, correct, step % GradientNormIntervalSteps == 0 ? gradientNormSum : null);
             state.StepInEpoch = step + 1;
@@ -141,6 +153,9 @@ public sealed class Trainer
         {
             state.InformationPlane.AddRange(MeasureInformationPlane(epoch));
         }
+        ClassificationReport? epochReport = Options.EpochReport
+            ? ClassificationReport.Compute(validationPredictions.Targets, validationPredictions.Preds(), state.ClassNames)
+            : null;
         double bitsPerNat = 1 / Math.Log(2);
         var metrics = new EpochMetrics
         {
@@ -166,8 +181,9 @@ public sealed class Trainer
             ParameterNorm = ParameterNorm(),
             ResidentMiB = ProcessMemory.ResidentMiB(),
             ValidationEntropyHistogram = EntropyHistogram.Build(lens.EntropyBits, Math.Log2(Math.Max(2, numClasses))),
+            ValidationReport = epochReport?.ToJson(),
         };
-        EndEpoch(metrics, lens);
+        EndEpoch(metrics, lens, epochReport);
     }
 
     /// <summary>
@@ -273,7 +289,7 @@ public sealed class Trainer
         return norms.Length == 0 ? 0 : torch.stack(norms).norm().item<float>();
     }
 
-    private void EndEpoch(EpochMetrics metrics, EntropyLens lens)
+    private void EndEpoch(EpochMetrics metrics, EntropyLens lens, ClassificationReport? epochReport)
     {
         state.History.Add(metrics);
         state.EpochsCompleted = metrics.Epoch;
@@ -308,6 +324,10 @@ public sealed class Trainer
         }
         SaveLastCheckpoint();
         observer.OnEpochEnd(metrics, improved);
+        if (epochReport is not null)
+        {
+            observer.OnMessage($"validation classification report, epoch {metrics.Epoch}:\n{epochReport.ToText().TrimEnd('\n')}");
+        }
         if (state.StoppedEarly)
         {
             observer.OnMessage($"early stopping after epoch {metrics.Epoch}: validation loss has not improved for {state.EpochsWithoutImprovement} epochs (best {state.BestValidationLoss:F4} at epoch {state.BestEpoch})");

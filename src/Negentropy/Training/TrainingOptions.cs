@@ -109,7 +109,7 @@ public sealed record TrainingOptions
     /// <summary>Share of the training set held out for validation, in (0, 0.9] (default 0.1).</summary>
     [JsonPropertyName("val_fraction")] public double ValidationFraction { get; init; } = DefaultValidationFraction;
 
-    /// <summary>Train on the first N training images only (default: all).</summary>
+    /// <summary>Train on the first N training images only, counted after the <see cref="Classes"/> selection (default: all).</summary>
     [JsonPropertyName("limit")] public int? Limit { get; init; }
 
     /// <summary>Seconds between mid-epoch checkpoints; 0 writes them at epoch ends only (default 60).</summary>
@@ -168,6 +168,37 @@ public sealed record TrainingOptions
     /// "WIDTHxHEIGHT" (default: each side below 64 pixels becomes 64).
     /// </summary>
     [JsonPropertyName("input_size")] public string? InputSize { get; init; }
+
+    /// <summary>
+    /// Classes to train on, relabelled 0 to k−1 in the order given: comma-separated 0-based indices, ranges
+    /// such as 0-4, or class names (see <see cref="ClassSubset"/>). Default: every class.
+    /// </summary>
+    [JsonPropertyName("classes")] public string? Classes { get; init; }
+
+    /// <summary>Which parameters train: "full", "head" or "lora" (see <see cref="FineTuning"/>; default "full").</summary>
+    [JsonPropertyName("finetune")] public string FineTuningMode { get; init; } = FineTuning.Full;
+
+    /// <summary>"full" only: factor on the learning rate of every parameter outside the classifier head (default 1).</summary>
+    [JsonPropertyName("backbone_lr_scale")] public double BackboneLearningRateScale { get; init; } = 1;
+
+    /// <summary>"head" and "lora": keep the batch norms in eval mode, so their running statistics stay fixed (default false).</summary>
+    [JsonPropertyName("freeze_bn")] public bool FreezeBatchNorm { get; init; }
+
+    /// <summary>"lora": adapter rank r (default 8).</summary>
+    [JsonPropertyName("lora_rank")] public int? LoraRank { get; init; }
+
+    /// <summary>"lora": adapter scaling alpha; an adapter adds (alpha / r)·B(A(x)) (default 16).</summary>
+    [JsonPropertyName("lora_alpha")] public double? LoraAlpha { get; init; }
+
+    /// <summary>Compute, print and store the validation classification report after every epoch (default false).</summary>
+    [JsonPropertyName("epoch_report")] public bool EpochReport { get; init; }
+
+    /// <summary>The preset of <see cref="TrainingRecipes"/> the options started from, when one was named (default none).</summary>
+    [JsonPropertyName("recipe")] public string? Recipe { get; init; }
+
+    [JsonIgnore] public int EffectiveLoraRank => LoraRank ?? FineTuning.DefaultLoraRank;
+
+    [JsonIgnore] public double EffectiveLoraAlpha => LoraAlpha ?? FineTuning.DefaultLoraAlpha;
 
     /// <summary>The image-folder settings; valid only after <see cref="Validate"/> found no problem.</summary>
     [JsonIgnore]
@@ -238,6 +269,8 @@ public sealed record TrainingOptions
             $"--input-size '{InputSize}' is invalid: expected WIDTHxHEIGHT such as 64x64, or one number such as 64 for a square, each side 1 to {ImageFolderOptions.MaxSide} pixels");
         Require(InitFrom is not null || (Strict && !ReplaceHead), "--strict and --replace-head go with --init-from; add --init-from FILE or drop them");
         Require(InitFrom is null || !ModelFactory.TextArchitectures.Contains(Model), $"--init-from works with the image models, not the text model {Model}");
+        problems.AddRange(FineTuning.Validate(this));
+        Require(Recipe is null || TrainingRecipes.Find(Recipe) is not null, $"--recipe '{Recipe}' is unknown: expected one of {string.Join(", ", TrainingRecipes.All.Select(recipe => recipe.Name))}");
         problems.AddRange(Augment.Validate());
         problems.AddRange(Text.Validate());
         bool textModel = ModelFactory.TextArchitectures.Contains(Model);

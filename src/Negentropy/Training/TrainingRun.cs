@@ -32,7 +32,7 @@ public static class TrainingRun
     public static Result Start(TrainingOptions options, string outputDirectory, ITrainingObserver observer, CancellationToken cancellationToken, bool overwrite = false)
     {
         options.ThrowIfInvalid();
-        RequireUsableOutputFolder(outputDirectory, overwrite);
+        RunOutputs.RequireUsableOutputFolder(outputDirectory, overwrite);
 
         // The run records the values it uses, not the defaults' absence.
         options = options with
@@ -43,13 +43,15 @@ public static class TrainingRun
             WarmupEpochs = options.EffectiveWarmupEpochs,
             Threads = options.EffectiveThreads,
             AbstainRisk = options.EffectiveAbstainRisk,
+            LoraRank = options.FineTuningMode == FineTuning.Lora ? options.EffectiveLoraRank : null,
+            LoraAlpha = options.FineTuningMode == FineTuning.Lora ? options.EffectiveLoraAlpha : null,
         };
         TorchRuntime.Configure(options.EffectiveThreads, options.Seed);
         if (TextTrainingRun.IsTextData(options.Data))
         {
             if (overwrite)
             {
-                DeleteRunOutputs(outputDirectory);
+                RunOutputs.DeleteRunOutputs(outputDirectory);
             }
             return TextTrainingRun.Start(options, outputDirectory, observer, cancellationToken);
         }
@@ -88,7 +90,7 @@ public static class TrainingRun
             }
             if (overwrite)
             {
-                DeleteRunOutputs(outputDirectory);
+                RunOutputs.DeleteRunOutputs(outputDirectory);
             }
             Directory.CreateDirectory(Path.Combine(outputDirectory, CheckpointFolderName));
         }
@@ -140,8 +142,10 @@ public static class TrainingRun
         string checkpointFolder = Path.Combine(outputDirectory, CheckpointFolderName);
         long started = TimeProvider.System.GetTimestamp();
 
+        // Pretrained weights load before fine-tuning freezes parameters or adds adapters.
         using nn.Module<Tensor, Tensor> model = initialized ?? ModelFactory.Create(state.Spec);
-        using OptimizerHelper optimizer = CreateOptimizer(model, options);
+        using FineTuning tuning = FineTuning.Prepare(model, state.Spec, options);
+        using OptimizerHelper optimizer = tuning.CreateOptimizer();
         if (resume)
         {
             state = Checkpoint.Load(Path.Combine(checkpointFolder, Trainer.LastCheckpointName), model, optimizer) with { Options = options };
@@ -149,20 +153,24 @@ public static class TrainingRun
 
         using var train = new ImageTensors(data.Train, state.Normalization);
         using var validation = new ImageTensors(data.Validation, state.Normalization);
-        LogDecisions(observer, state, data, model, checkpointFolder);
+        LogDecisions(observer, state, data, tuning, checkpointFolder);
         RunTrainer(model, optimizer, train, validation, state, outputDirectory, observer, resume, cancellationToken,
-            beforeRun: () => AugmentationPreview.Write(outputDirectory, data.Train, state.Normalization, options.Augment, options.Seed));
+            beforeRun: () => AugmentationPreview.Write(outputDirectory, data.Train, state.Normalization, options.Augment, options.Seed), tuning.LearningRateScales);
+        using nn.Module<Tensor, Tensor>? merged = tuning.CreateMergedModel();
         using var test = new ImageTensors(data.Test, state.Normalization);
-        return Finish(model, state, validation, test,
-            new RunReport.DataSummary(data.Source, data.Train.Count, data.Validation.Count, data.Test.Count, data.Excluded), outputDirectory, observer, started);
+        return Finish(merged ?? model, state, validation, test,
+            new RunReport.DataSummary(data.Source, data.Train.Count, data.Validation.Count, data.Test.Count, data.Excluded, data.Classes), outputDirectory, observer, started,
+            tuning.Summarize());
     }
 
     /// <summary>
     /// Trains until the run is finished (or resumes it), with the metrics log, TensorBoard and information-plane
     /// hooks, then loads the best checkpoint's weights into <paramref name="model"/>.
     /// </summary>
+    /// <param name="learningRateScales">The learning-rate factor of each optimizer parameter group (see <see cref="FineTuning.LearningRateScales"/>).</param>
     internal static void RunTrainer(nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, IBatchSource train, IBatchSource validation,
-        TrainingState state, string outputDirectory, ITrainingObserver observer, bool resume, CancellationToken cancellationToken, Action? beforeRun = null)
+        TrainingState state, string outputDirectory, ITrainingObserver observer, bool resume, CancellationToken cancellationToken, Action? beforeRun = null,
+        IReadOnlyList<double>? learningRateScales = null)
     {
         TrainingOptions options = state.Options;
         string checkpointFolder = Path.Combine(outputDirectory, CheckpointFolderName);
@@ -176,7 +184,7 @@ public static class TrainingRun
             observer.OnMessage($"resuming from {Path.Combine(checkpointFolder, Trainer.LastCheckpointName)}: epoch {state.EpochsCompleted + 1}, step {state.StepInEpoch}");
         }
 
-        var trainer = new Trainer(model, optimizer, train, validation, state, checkpointFolder, observer);
+        var trainer = new Trainer(model, optimizer, train, validation, state, checkpointFolder, observer, learningRateScales: learningRateScales);
         trainer.EpochCompleted += (_, _) => MetricsLog.Write(outputDirectory, state.History);
         if (options.InformationPlane)
         {
@@ -199,8 +207,9 @@ public static class TrainingRun
     }
 
     /// <summary>Evaluates the trained model on the test and validation sets and writes every output of the run.</summary>
+    /// <param name="model">The model to save: a plain model of the run's architecture, adapters merged.</param>
     internal static Result Finish(nn.Module<Tensor, Tensor> model, TrainingState state, IBatchSource validation, IBatchSource test,
-        RunReport.DataSummary summary, string outputDirectory, ITrainingObserver observer, long started)
+        RunReport.DataSummary summary, string outputDirectory, ITrainingObserver observer, long started, FineTuning.Summary fineTuning)
     {
         PredictionSet testPredictions = Evaluator.Predict(model, test, state.ClassNames.Count);
         PredictionSet validationPredictions = Evaluator.Predict(model, validation, state.ClassNames.Count);
@@ -223,18 +232,23 @@ public static class TrainingRun
         PredictionsCsv.Write(outputDirectory, testPredictions, state.ClassNames);
         PredictionsCsv.Write(outputDirectory, validationPredictions, state.ClassNames, PredictionsCsv.ValidationFileName);
         double seconds = state.History.Sum(m => m.Seconds);
-        RunReport.Write(outputDirectory, manifest, summary, state, evaluation, temperature, seconds, riskCoverage);
+        RunReport.Write(outputDirectory, manifest, summary, state, evaluation, temperature, seconds, riskCoverage, fineTuning);
         RunReportBuilder.Build(outputDirectory);
         observer.OnMessage($"finished in {TimeProvider.System.GetElapsedTime(started).TotalSeconds:F1} s; outputs in {Path.GetFullPath(outputDirectory)}");
         return new Result(outputDirectory, evaluation, temperature, state, manifest);
     }
 
     private sealed record PreparedData(ImageDataset Train, ImageDataset Validation, ImageDataset Test, ChannelNormalization Normalization, string Source,
-        IReadOnlyList<string> Notes, RunReport.Exclusion? Excluded = null);
+        IReadOnlyList<string> Notes, RunReport.Exclusion? Excluded = null, ClassSubset? Classes = null);
 
     private static PreparedData PrepareData(TrainingOptions options, ChannelNormalization? normalization)
     {
         ImageDatasetPair pair = DataSource.Load(options.Data, options.DataDirectory, options.ImageFolder);
+        ClassSubset? classes = options.Classes is string selection ? ClassSubset.Parse(selection, pair.Train.ClassNames) : null;
+        if (classes is not null)
+        {
+            pair = classes.Apply(pair);
+        }
         ImageDataset full = options.Limit is int limit ? pair.Train.Take(limit) : pair.Train;
         RunReport.Exclusion? excluded = null;
         if (options.Exclude is string excludeFile)
@@ -254,7 +268,7 @@ public static class TrainingRun
         }
         ImageDataset train = full.Subset(trainIndices);
         ImageDataset validation = full.Subset(validationIndices);
-        return new PreparedData(train, validation, pair.Test, normalization ?? ChannelNormalization.Compute(train), pair.Source, pair.Notes, excluded);
+        return new PreparedData(train, validation, pair.Test, normalization ?? ChannelNormalization.Compute(train), pair.Source, pair.Notes, excluded, classes);
     }
 
 
@@ -265,7 +279,7 @@ public static class TrainingRun
         _ => torch.optim.AdamW(model.parameters(), options.EffectiveLearningRate, weight_decay: options.WeightDecay),
     };
 
-    private static void LogDecisions(ITrainingObserver observer, TrainingState state, PreparedData data, nn.Module model, string checkpointFolder)
+    private static void LogDecisions(ITrainingObserver observer, TrainingState state, PreparedData data, FineTuning tuning, string checkpointFolder)
     {
         TrainingOptions options = state.Options;
         string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
@@ -275,6 +289,10 @@ public static class TrainingRun
         foreach (string note in data.Notes)
         {
             observer.OnDecision("images", note);
+        }
+        if (data.Classes is ClassSubset classes)
+        {
+            observer.OnDecision("classes", Invariant($"{classes.ClassNames.Count} of {classes.SourceClassCount} ({classes.Describe()})"));
         }
         observer.OnDecision("samples", Invariant($"train {data.Train.Count}, validation {data.Validation.Count} ({options.ValidationFraction * 100:0.#}%, stratified), test {data.Test.Count}{LimitText(options.Limit, data.Train.Count + data.Validation.Count + (data.Excluded?.Indices.Count ?? 0))}"));
         if (data.Excluded is RunReport.Exclusion excluded)
@@ -289,7 +307,7 @@ public static class TrainingRun
             observer.OnDecision("warning", $"{unseen.Length} {(unseen.Length == 1 ? "class has" : "classes have")} no training images ({string.Join(", ", unseen.Take(10))}{(unseen.Length > 10 ? ", …" : "")}); the model cannot learn them");
         }
         observer.OnDecision("normalization", Invariant($"mean {string.Join("/", state.Normalization.Mean.Select(m => m.ToString("F4", CultureInfo.InvariantCulture)))}, std {string.Join("/", state.Normalization.Std.Select(s => s.ToString("F4", CultureInfo.InvariantCulture)))} (training split)"));
-        observer.OnDecision("model", Invariant($"{state.Spec.Architecture} width {state.Spec.Width} depth {state.Spec.Depth} dropout {state.Spec.Dropout}, {ModelFactory.CountParameters(model):N0} parameters"));
+        observer.OnDecision("model", Invariant($"{state.Spec.Architecture} width {state.Spec.Width} depth {state.Spec.Depth} dropout {state.Spec.Dropout}, {tuning.ModelParameters:N0} parameters"));
         if (state.Spec.InputAdapter is InputAdapter adapter)
         {
             observer.OnDecision("input adapter", $"{adapter.Describe(state.Spec.InputHeight, state.Spec.InputWidth)}, inside the model");
@@ -298,6 +316,7 @@ public static class TrainingRun
         {
             InitialWeightsLog.Write(observer, initialWeights);
         }
+        tuning.Log(observer);
         observer.OnDecision("optimizer", Invariant($"{options.Optimizer} lr {options.EffectiveLearningRate} weight decay {options.WeightDecay}{(options.Optimizer == "sgd" ? $" momentum {options.Momentum}" : "")}, batch {options.BatchSize}"));
         observer.OnDecision("schedule", Invariant($"{options.Schedule}, warm-up {options.EffectiveWarmupEpochs:0.##} epochs, {options.Epochs} epochs max, early-stopping patience {options.Patience}"));
         observer.OnDecision("augmentation", options.Augment.Describe());
@@ -363,7 +382,7 @@ public static class TrainingRun
             Version = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture),
             CreatedUtc = now,
             Spec = state.Spec,
-            ParameterCount = ModelFactory.CountParameters(model),
+            ParameterCount = model.parameters().Sum(parameter => parameter.numel()),
             InitialWeights = state.InitialWeights,
             ClassNames = state.ClassNames,
             Normalization = state.Normalization,
@@ -371,49 +390,5 @@ public static class TrainingRun
             BestEpoch = state.BestEpoch,
             EpochsCompleted = state.EpochsCompleted,
         };
-    }
-
-    private static readonly string[] RunOutputNames =
-    {
-        ModelManifest.FileName, ModelManifest.DefaultWeightsFile, MetricsLog.FileName, PredictionsCsv.FileName,
-        PredictionsCsv.ValidationFileName, RunReport.JsonFileName, RunReport.TextFileName, HtmlReport.FileName, InformationPlaneLog.FileName,
-        TextTrainingRun.EncoderFileName, MonitoringReference.FileName,
-    };
-
-    private static void RequireUsableOutputFolder(string outputDirectory, bool overwrite)
-    {
-        OutputFolder.RequireCreatable(outputDirectory);
-        bool containsRun = Directory.Exists(Path.Combine(outputDirectory, CheckpointFolderName))
-            || RunOutputNames.Any(name => File.Exists(Path.Combine(outputDirectory, name)));
-        if (containsRun && !overwrite)
-        {
-            throw new UserInputException(
-                $"--out {outputDirectory} already contains a training run; pass --resume {outputDirectory} to continue it, --overwrite to replace it, or another --out folder");
-        }
-    }
-
-    private static void DeleteRunOutputs(string outputDirectory)
-    {
-        if (!Directory.Exists(outputDirectory))
-        {
-            return;
-        }
-        foreach (string folder in new[] { TensorBoardLog.FolderName, RunPlots.FolderName })
-        {
-            string path = Path.Combine(outputDirectory, folder);
-            if (Directory.Exists(path))
-            {
-                Directory.Delete(path, recursive: true);
-            }
-        }
-        foreach (string name in RunOutputNames)
-        {
-            File.Delete(Path.Combine(outputDirectory, name));
-        }
-        string checkpoints = Path.Combine(outputDirectory, CheckpointFolderName);
-        if (Directory.Exists(checkpoints))
-        {
-            Directory.Delete(checkpoints, recursive: true);
-        }
     }
 }
