@@ -26,9 +26,11 @@ public static class ChannelsLast
         long[] shape = batch.shape;
         if (shape[1] == 1)
         {
-            // With one channel, NCHW and NHWC order the elements the same way; only the strides differ.
+            // With one channel, NCHW and NHWC order the elements the same way, so a view suffices:
+            // [N, H, W, 1] permuted to [N, 1, H, W] has the strides (H·W, 1, W, 1).
             using Tensor contiguous = batch.contiguous();
-            return contiguous.as_strided(shape, new[] { shape[2] * shape[3], 1, shape[3], 1 });
+            using Tensor nhwcView = contiguous.reshape(shape[0], shape[2], shape[3], 1);
+            return nhwcView.permute(0, 3, 1, 2);
         }
         using Tensor nhwc = batch.permute(0, 2, 3, 1).contiguous();
         return nhwc.permute(0, 3, 1, 2);

@@ -40,7 +40,8 @@ public sealed class ChannelsLastTests : IDisposable
         using var scope = NewDisposeScope();
         foreach (long channels in new long[] { 1, 3 })
         {
-            Tensor batch = randn(2, channels, 5, 4);
+            // A view that starts inside a larger tensor, as a batch sliced from a dataset does.
+            Tensor batch = randn(5, channels, 5, 4).narrow(0, 2, 2);
             Tensor converted = ChannelsLast.Input(batch);
 
             Assert.True(ChannelsLast.IsChannelsLast(converted), $"{channels} channels: strides {string.Join(",", converted.stride())}");
