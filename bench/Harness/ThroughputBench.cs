@@ -19,7 +19,7 @@ public static class ThroughputBench
     public static BenchResult Run(BenchOptions options, Action<string> log, CancellationToken cancellationToken = default)
     {
         options.ThrowIfInvalid();
-        options.Precision.EnsureSupported(CpuFeatures.Current());
+        options.Precision.EnsureSupported();
         TorchRuntime.Configure(options.Threads, seed: 42);
         using var scope = NewDisposeScope();
         BenchPool pool = BenchPool.Create(options, log, cancellationToken);

@@ -87,7 +87,7 @@ public sealed class EvalCommand
         else
         {
             string dataSpec = parseResult.GetValue(data) ?? throw new UserInputException("--model needs --data: the dataset whose test set to predict");
-            inferencePrecision.EnsureSupported(CpuFeatures.Current());
+            inferencePrecision.EnsureSupported();
             (report, temperature) = EvaluateModel(modelDirectory!, dataSpec, parseResult.GetValue(dataDirectory), inferencePrecision, binCount, zeroDivisionValue);
         }
 

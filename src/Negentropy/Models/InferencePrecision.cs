@@ -33,12 +33,18 @@ public sealed class InferencePrecision
     };
 
     /// <summary>
-    /// Throws <see cref="UserInputException"/> when this precision is bf16 and <paramref name="cpu"/> has no
-    /// bfloat16 instructions, because oneDNN would then emulate bfloat16 more slowly than it runs fp32.
+    /// Throws <see cref="UserInputException"/> when this precision is bf16 and the CPU has no bfloat16
+    /// instructions, because oneDNN would then emulate bfloat16 more slowly than it runs fp32.
     /// </summary>
-    public void EnsureSupported(CpuFeatures cpu)
+    /// <param name="cpu">The CPU to check; null reads <see cref="CpuFeatures.Current"/>, and only for bf16.</param>
+    public void EnsureSupported(CpuFeatures? cpu = null)
     {
-        if (!IsBFloat16 || cpu.HasBFloat16)
+        if (!IsBFloat16)
+        {
+            return;
+        }
+        cpu ??= CpuFeatures.Current();
+        if (cpu.HasBFloat16)
         {
             return;
         }

@@ -51,7 +51,7 @@ public sealed class ModelServer : IAsyncDisposable
     public static ModelServer Create(ServeOptions options, Action<ILoggingBuilder>? configureLogging = null, TimeProvider? time = null, CpuFeatures? cpu = null)
     {
         options.ThrowIfInvalid();
-        options.Precision.EnsureSupported(cpu ?? CpuFeatures.Current());
+        options.Precision.EnsureSupported(cpu);
         time ??= TimeProvider.System;
         TorchRuntime.EnsureLoaded();
         TorchSharp.torch.set_num_threads(options.Threads ?? Environment.ProcessorCount);

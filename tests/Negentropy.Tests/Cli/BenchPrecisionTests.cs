@@ -36,6 +36,17 @@ public sealed class BenchPrecisionTests : IDisposable
     }
 
     [Fact]
+    public void Fp32_DoesNotReadCpuFlags()
+    {
+        var environment = new Dictionary<string, string> { ["NEGENTROPY_CPUINFO"] = folder.Combine("absent") };
+
+        CliProcess.Outcome outcome = CliProcess.Run(TimeSpan.FromMinutes(2), environment, ["bench", "--model", "fasttext", "--precision", "fp32", .. FewSteps]);
+
+        Assert.True(outcome.ExitCode == 0, $"exit {outcome.ExitCode}: {outcome.Error}");
+        Assert.Contains("\"inference_precision\":\"fp32\"", outcome.Output);
+    }
+
+    [Fact]
     public void Help_SaysTrainingStaysFp32()
     {
         CliProcess.Outcome outcome = CliProcess.Run("bench", "--help");
