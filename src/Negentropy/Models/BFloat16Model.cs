@@ -9,9 +9,9 @@ namespace Negentropy.Models;
 /// softmax, loss and entropy from float32 logits as they do with the fp32 model.
 /// </summary>
 /// <remarks>
-/// The constructor converts the wrapped model's parameters and buffers in place, so the caller must not
-/// use that model as an fp32 model afterwards. libtorch converts integer buffers too, such as batch
-/// norm's num_batches_tracked, which eval mode does not read. Disposing this wrapper disposes the model.
+/// The constructor converts the wrapped model's floating parameters and buffers in place, so the caller
+/// must not use that model as an fp32 model afterwards. Integer buffers, such as batch norm's
+/// num_batches_tracked, keep their type. Disposing this wrapper disposes the model.
 /// </remarks>
 public sealed class BFloat16Model : nn.Module<Tensor, Tensor>
 {

@@ -69,7 +69,8 @@ public sealed class InferencePrecision
         if (model is TransformerClassifier)
         {
             // libtorch 2.10's C++ MultiheadAttention applies the key padding mask through a masked_fill
-            // dispatched for float and double only, so a bfloat16 forward fails.
+            // whose type dispatch has no bfloat16 case ("attn_output_weights.masked_fill" not implemented
+            // for 'BFloat16'), so a bfloat16 forward fails.
             throw new UserInputException("--precision bf16 does not run transformer models, because libtorch's MultiheadAttention has no bfloat16 kernel for the padding mask; use --precision fp32");
         }
         return new BFloat16Model(model);

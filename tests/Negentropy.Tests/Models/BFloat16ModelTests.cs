@@ -61,6 +61,8 @@ public sealed class BFloat16ModelTests
         Assert.Equal(expected.shape, actual.shape);
         Assert.Equal(input.is_floating_point() ? ScalarType.Float32 : ScalarType.Int64, input.dtype);
         Assert.All(fp32.parameters(), parameter => Assert.Equal(ScalarType.BFloat16, parameter.dtype));
+        Assert.All(fp32.named_buffers(), buffer => Assert.Equal(
+            buffer.name.EndsWith("num_batches_tracked", StringComparison.Ordinal) ? ScalarType.Int64 : ScalarType.BFloat16, buffer.buffer.dtype));
         // bfloat16 keeps 8 significant bits, so each layer adds a relative error of about 2⁻⁸.
         double scale = expected.abs().max().item<float>();
         double difference = (actual - expected).abs().max().item<float>();
