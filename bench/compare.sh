@@ -8,6 +8,7 @@
 # --source and --cache-dir (where the SpamAssassin package is) go to the Negentropy side only.
 # PYTORCH_OPTIONS adds options for the PyTorch side only, such as PYTORCH_OPTIONS=--channels-last to
 # compare against PyTorch with channels-last weights and inputs.
+# --precision bf16 goes to both sides: training stays fp32, and inference and latency run in bfloat16.
 #
 # Usage: bench/compare.sh MODEL [PAIRS] [extra options for both sides, such as --batch-size 128 --threads 2]
 #   MODEL: cnn, resnet, textcnn or fasttext
@@ -58,7 +59,7 @@ first = rows[0]
 text = f", vocabulary {first['vocabulary_size']}, length {first['sequence_length']}" if "sequence_length" in first else ""
 memory = f", PyTorch {sides['pytorch'][0].get('memory_format', 'contiguous')}" if sides["pytorch"] else ""
 print(f"{first['model']}{text}{memory}, batch {first['batch_size']}, {first['threads']} threads, {first['steps']} steps, "
-      f"{first['data']} data, {len(sides['negentropy'])} interleaved pairs; medians:")
+      f"{first['data']} data, {first.get('inference_precision', 'fp32')} inference, {len(sides['negentropy'])} interleaved pairs; medians:")
 print(f"| metric | Negentropy | PyTorch | ratio |")
 print(f"| --- | ---: | ---: | ---: |")
 for key in ("train_samples_per_second", "inference_samples_per_second", "latency_ms_batch1", "peak_rss_mb",

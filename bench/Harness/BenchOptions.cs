@@ -1,4 +1,5 @@
 using Negentropy.Data;
+using Negentropy.Models;
 
 namespace Negentropy.Bench;
 
@@ -89,6 +90,12 @@ public sealed record BenchOptions
 
     /// <summary>A file to write the benchmarked batches to (see <see cref="BenchPoolFile"/>), for bench/pytorch/bench.py --pool.</summary>
     public string? SavePool { get; init; }
+
+    /// <summary>
+    /// The number format of the inference and latency runs (default fp32). Training always runs in fp32;
+    /// bf16 converts the trained model and the pool's floating batches before the inference runs.
+    /// </summary>
+    public InferencePrecision Precision { get; init; } = InferencePrecision.Float32;
 
     public bool IsTextModel => TextModels.Contains(Model);
 

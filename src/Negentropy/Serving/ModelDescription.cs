@@ -13,7 +13,8 @@ public sealed record ModelDescription(
     [property: JsonPropertyName("abstain_threshold_bits")] double AbstainThresholdBits,
     [property: JsonPropertyName("abstain_threshold_source")] string AbstainThresholdSource,
     [property: JsonPropertyName("max_entropy_bits")] double MaxEntropyBits,
-    [property: JsonPropertyName("monitoring_reference")] bool MonitoringReference)
+    [property: JsonPropertyName("monitoring_reference")] bool MonitoringReference,
+    [property: JsonPropertyName("inference_precision")] string InferencePrecision)
 {
     public static ModelDescription Of(ServedModel model)
     {
@@ -21,6 +22,6 @@ public sealed record ModelDescription(
         return new ModelDescription(model.Name, model.Version, spec.Architecture, model.ClassNames,
             model.IsText ? "text" : "image",
             model.IsText ? new[] { spec.MaxLength } : new[] { spec.InputChannels, spec.InputHeight, spec.InputWidth },
-            model.AbstainThresholdBits, model.ThresholdSource, model.MaxEntropyBits, model.Reference is not null);
+            model.AbstainThresholdBits, model.ThresholdSource, model.MaxEntropyBits, model.Reference is not null, model.Precision.Name);
     }
 }

@@ -48,7 +48,7 @@ public sealed class ModelReloader : BackgroundService
         ServedModel next;
         try
         {
-            next = ServedModel.Load(options.ModelDirectory, options.AbstainThreshold);
+            next = ServedModel.Load(options.ModelDirectory, options.AbstainThreshold, options.Precision);
         }
         catch (Exception exception)
         {
@@ -65,8 +65,8 @@ public sealed class ModelReloader : BackgroundService
         failed = null;
         metrics.ModelReloads.WithLabels("loaded").Inc();
         metrics.SetModel(next);
-        logger.LogInformation("model reloaded from {Folder}: {OldName} {OldVersion} -> {Name} {Version}",
-            options.ModelDirectory, previous.Name, previous.Version, next.Name, next.Version);
+        logger.LogInformation("model reloaded from {Folder}: {OldName} {OldVersion} -> {Name} {Version}, {Precision} inference",
+            options.ModelDirectory, previous.Name, previous.Version, next.Name, next.Version, next.Precision.Name);
         return true;
     }
 

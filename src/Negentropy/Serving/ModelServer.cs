@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Negentropy.Models;
 using Negentropy.Monitoring;
 
 namespace Negentropy.Serving;
@@ -46,13 +47,15 @@ public sealed class ModelServer : IAsyncDisposable
     /// <summary>Loads the model and alert rules and builds the server without starting it.</summary>
     /// <param name="configureLogging">Replaces the console logger, for tests and embedding hosts.</param>
     /// <param name="time">The clock of the monitor, the prediction log and the reloader (the system clock by default).</param>
-    public static ModelServer Create(ServeOptions options, Action<ILoggingBuilder>? configureLogging = null, TimeProvider? time = null)
+    /// <param name="cpu">The CPU that bf16 inference is checked against (<see cref="CpuFeatures.Current"/> by default).</param>
+    public static ModelServer Create(ServeOptions options, Action<ILoggingBuilder>? configureLogging = null, TimeProvider? time = null, CpuFeatures? cpu = null)
     {
         options.ThrowIfInvalid();
+        options.Precision.EnsureSupported(cpu);
         time ??= TimeProvider.System;
         TorchRuntime.EnsureLoaded();
         TorchSharp.torch.set_num_threads(options.Threads ?? Environment.ProcessorCount);
-        ServedModel model = ServedModel.Load(options.ModelDirectory, options.AbstainThreshold);
+        ServedModel model = ServedModel.Load(options.ModelDirectory, options.AbstainThreshold, options.Precision);
         var holder = new ModelHolder(model);
         try
         {
@@ -220,8 +223,8 @@ public sealed class ModelServer : IAsyncDisposable
         string input = model.IsText
             ? FormattableString.Invariant($"text, at most {spec.MaxLength} tokens")
             : FormattableString.Invariant($"images {spec.InputChannels}x{spec.InputHeight}x{spec.InputWidth}");
-        logger.LogInformation("model {Name} {Version} from {Folder}: {Architecture}, {Classes} classes, {Input}",
-            model.Name, model.Version, Path.GetFullPath(options.ModelDirectory), spec.Architecture, model.ClassNames.Count, input);
+        logger.LogInformation("model {Name} {Version} from {Folder}: {Architecture}, {Classes} classes, {Input}, {Precision} inference",
+            model.Name, model.Version, Path.GetFullPath(options.ModelDirectory), spec.Architecture, model.ClassNames.Count, input, model.Precision.Name);
         logger.LogInformation("abstain when entropy > {Threshold:F4} bits (of at most {Max:F4}); threshold from {Source}",
             model.AbstainThresholdBits, model.MaxEntropyBits, model.ThresholdSource);
         if (model.AbstainThresholdBits >= model.MaxEntropyBits)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Negentropy.Models;
 
 namespace Negentropy.Serving;
 
@@ -52,6 +53,9 @@ public sealed record ServeOptions
 
     /// <summary>libtorch intra-op threads; null uses one per processor.</summary>
     public int? Threads { get; init; }
+
+    /// <summary>The number format the served model predicts in, for the first model and every reloaded one (default fp32).</summary>
+    public InferencePrecision Precision { get; init; } = InferencePrecision.Float32;
 
     /// <summary>The prediction log's path after defaults.</summary>
     public string EffectivePredictionLogPath => PredictionLogPath ?? Path.Combine(ModelDirectory, DefaultLogFileName);

@@ -30,12 +30,13 @@ public sealed class ServedModel
     private readonly float[] std;
     private int references = 1;
 
-    private ServedModel(string folder, ModelManifest manifest, nn.Module<Tensor, Tensor> network, ITextEncoder? encoder,
+    private ServedModel(string folder, ModelManifest manifest, nn.Module<Tensor, Tensor> network, InferencePrecision precision, ITextEncoder? encoder,
         MonitoringReference? reference, double thresholdBits, string thresholdSource)
     {
         Folder = folder;
         Manifest = manifest;
         this.network = network;
+        Precision = precision;
         this.encoder = encoder;
         Reference = reference;
         AbstainThresholdBits = thresholdBits;
@@ -57,6 +58,9 @@ public sealed class ServedModel
 
     public bool IsText => Manifest.Spec.IsText;
 
+    /// <summary>The number format the network predicts in.</summary>
+    public InferencePrecision Precision { get; }
+
     /// <summary>Bytes of one image input: channels × height × width.</summary>
     public int PixelCount => Manifest.Spec.InputChannels * Manifest.Spec.InputHeight * Manifest.Spec.InputWidth;
 
@@ -76,9 +80,10 @@ public sealed class ServedModel
     /// Loads model.json, the weights, and tokenizer.json for a text model, from <paramref name="folder"/>.
     /// </summary>
     /// <param name="thresholdOverride">An abstention threshold in bits that replaces the one in model.json.</param>
-    public static ServedModel Load(string folder, double? thresholdOverride)
+    /// <param name="precision">The number format to predict in; bf16 converts the loaded weights (see <see cref="InferencePrecision.Apply"/>).</param>
+    public static ServedModel Load(string folder, double? thresholdOverride, InferencePrecision precision)
     {
-        (ModelManifest manifest, nn.Module<Tensor, Tensor> network) = SavedModel.Load(folder);
+        (ModelManifest manifest, nn.Module<Tensor, Tensor> network) = SavedModel.Load(folder, precision);
         try
         {
             ITextEncoder? encoder = null;
@@ -95,7 +100,7 @@ public sealed class ServedModel
             (double threshold, string source) = thresholdOverride is double chosen
                 ? (chosen, "--abstain-threshold")
                 : StoredThreshold(manifest);
-            return new ServedModel(folder, manifest, network, encoder, reference, threshold, source);
+            return new ServedModel(folder, manifest, network, precision, encoder, reference, threshold, source);
         }
         catch
         {

@@ -38,6 +38,7 @@ public sealed class BenchCommandTests : IDisposable
             Assert.True(value > 0, $"{field} is {value}");
             Assert.True(double.IsFinite(value), $"{field} is {value}");
         }
+        Assert.Equal("fp32", result["inference_precision"]!.GetValue<string>());
         Assert.Equal(421_738, result["parameters"]!.GetValue<long>());
         Assert.Equal(new long[] { 16, 10 }, result["output_shape"]!.AsArray().Select(n => n!.GetValue<long>()));
         Assert.Equal(0.008482304, result["gflops_per_sample"]!.GetValue<double>(), 12);

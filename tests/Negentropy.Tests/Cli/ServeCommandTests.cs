@@ -118,4 +118,28 @@ public sealed class ServeCommandTests(ServingFixture fixture)
         Assert.Contains($"127.0.0.1:{port}", outcome.Error);
         Assert.Contains("free port", outcome.Error);
     }
+
+    [Fact]
+    public void UnknownPrecision_FailsWithOneLine()
+    {
+        CliProcess.Outcome outcome = CliProcess.Run("serve", "--model", fixture.ModelDirectory, "--no-log", "--precision", "int8");
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Equal("error: --precision int8 is unknown: expected fp32 or bf16", Assert.Single(outcome.ErrorLines));
+    }
+
+    [Fact]
+    public void CpuWithoutBf16_FailsWithOneLine()
+    {
+        string cpuInfo = Path.Combine(fixture.NewFolder(), "cpuinfo");
+        File.WriteAllText(cpuInfo, "processor\t: 0\nflags\t\t: fpu sse2 avx2\n");
+        var environment = new Dictionary<string, string> { ["NEGENTROPY_CPUINFO"] = cpuInfo };
+
+        CliProcess.Outcome outcome = CliProcess.Run(TimeSpan.FromMinutes(2), environment,
+            "serve", "--model", fixture.ModelDirectory, "--urls", "http://127.0.0.1:0", "--no-log", "--precision", "bf16");
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Equal($"error: --precision bf16 needs a CPU with AVX-512 BF16 or AMX-BF16, but the flags in {cpuInfo} have neither avx512_bf16 nor amx_bf16, so oneDNN would emulate bfloat16 slowly; use --precision fp32",
+            Assert.Single(outcome.ErrorLines));
+    }
 }
