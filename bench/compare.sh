@@ -19,6 +19,10 @@ model="${1:?usage: bench/compare.sh cnn|resnet|textcnn|fasttext [PAIRS] [options
 pairs="${2:-5}"
 shift $(( $# >= 2 ? 2 : 1 ))
 extra=("$@")
+# Both sides get the same thread count: PyTorch's own default can differ from Negentropy's (one per processor).
+if [[ " ${extra[*]} " != *" --threads "* && " ${extra[*]} " != *" --threads="* ]]; then
+  extra+=(--threads "$(nproc)")
+fi
 if (( pairs < 5 )); then
   echo "warning: $pairs pairs; medians of fewer than 5 pairs are noisy" >&2
 fi

@@ -153,6 +153,18 @@ public sealed record BenchOptions
         {
             problems.Add($"--depth applies to image models only; {Model} has a fixed number of layers, so drop --depth");
         }
+        if (Model == "resnet" && Depth is int resnetDepth && (resnetDepth < 8 || (resnetDepth - 2) % 6 != 0))
+        {
+            problems.Add($"--depth {resnetDepth} is invalid for resnet: expected 6n+2 layers with n at least 1 (8, 14, 20, …)");
+        }
+        if (Model == "cnn" && Depth is < 1 or > 4)
+        {
+            problems.Add($"--depth {Depth} is out of range for cnn: expected 1 to 4 conv blocks");
+        }
+        if (SavePool is string pool && (Directory.Exists(pool) || (Path.GetDirectoryName(Path.GetFullPath(pool)) is string parent && File.Exists(parent))))
+        {
+            problems.Add($"--save-pool {pool} is not a writable file path: it is a folder or lies under a file; pass a file name such as /tmp/pool.bin");
+        }
         if (knownModel && !IsTextModel)
         {
             foreach ((string name, int? value) in new[] { ("--vocabulary-size", VocabularySize), ("--sequence-length", SequenceLength) })

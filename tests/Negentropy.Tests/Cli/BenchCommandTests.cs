@@ -44,6 +44,19 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Equal(0.008482304, result["gflops_per_sample"]!.GetValue<double>(), 12);
     }
 
+    [Theory]
+    [InlineData("4", "15")]
+    [InlineData("8", "13")]
+    public void NarrowResNet_OddBatchTwoThreads_Trains(string width, string batchSize)
+    {
+        // These settings crashed the process in the backward pass of a channels-last strided 1×1 convolution.
+        CliProcess.Outcome outcome = CliProcess.Run("bench", "--model", "resnet", "--width", width, "--batch-size", batchSize, "--threads", "2",
+            "--steps", "4", "--warmup-steps", "1", "--inference-batches", "1", "--latency-runs", "2");
+
+        Assert.True(outcome.ExitCode == 0, $"exit {outcome.ExitCode}: {outcome.Error}");
+        Assert.Contains("train_samples_per_second", outcome.Output.TrimEnd().Split('\n')[^1]);
+    }
+
     [Fact]
     public void BadOptions_AreListedTogether()
     {
@@ -53,6 +66,19 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Single(outcome.ErrorLines);
         Assert.Contains("--model transformer is not benchmarked", outcome.Error);
         Assert.Contains("--steps 0 must be at least 1", outcome.Error);
+    }
+
+    [Theory]
+    [InlineData("resnet", "--depth", "9", "--depth 9 is invalid for resnet")]
+    [InlineData("cnn", "--depth", "7", "--depth 7 is out of range for cnn")]
+    [InlineData("cnn", "--save-pool", "/tmp", "--save-pool /tmp is not a writable file path")]
+    public void BadShapeOrPoolPath_OneLineError(string model, string option, string value, string expected)
+    {
+        CliProcess.Outcome outcome = CliProcess.Run("bench", "--model", model, option, value, "--steps", "1");
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Single(outcome.ErrorLines);
+        Assert.Contains(expected, outcome.Error);
     }
 
     [Theory]
