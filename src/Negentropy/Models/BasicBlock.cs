@@ -42,9 +42,9 @@ public sealed class BasicBlock : Module<Tensor, Tensor>
         // In-place ReLUs, as in torchvision: batch norm's backward pass reads its input, not its output.
         Tensor branch = bn1.forward(conv1.forward(input)).relu_();
         branch = bn2.forward(conv2.forward(branch));
-        // The 1×1 shortcut runs on an NCHW copy: libtorch 2.10's oneDNN corrupts the heap in the channels-last
-        // weight gradient of a strided 1×1 convolution with few channels, 2 threads and an odd batch size.
-        Tensor shortcut = downsample is null ? input : downsample.forward(input.contiguous());
+        // With gradients on, the 1×1 shortcut runs on an NCHW copy: libtorch 2.10's oneDNN corrupts the heap in the
+        // channels-last weight gradient of a strided 1×1 convolution with few channels, 2 threads and an odd batch.
+        Tensor shortcut = downsample is null ? input : downsample.forward(torch.is_grad_enabled() ? input.contiguous() : input);
         return branch.add_(shortcut).relu_().MoveToOuterDisposeScope();
     }
 }
