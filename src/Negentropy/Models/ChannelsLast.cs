@@ -11,7 +11,8 @@ namespace Negentropy.Models;
 /// libtorch's oneDNN convolution returns a channels-last output when its input is channels-last, and
 /// batch norm, ReLU, pooling and residual additions keep the layout they are given. So one conversion
 /// of a model's input moves the whole network onto oneDNN's NHWC kernels and removes the reorders to
-/// and from oneDNN's blocked layout that each NCHW convolution pays for. The weights stay contiguous,
+/// and from oneDNN's blocked layout that each NCHW convolution pays for. The one exception is the strided 1×1
+/// shortcut of <see cref="BasicBlock"/>, which runs NCHW while gradients are on. The weights stay contiguous,
 /// because TorchSharp saves and loads only contiguous tensors.
 /// </remarks>
 public static class ChannelsLast
